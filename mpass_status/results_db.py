@@ -144,6 +144,23 @@ class ResultsDB:
             rows = db.execute(query + " ORDER BY time", args).fetchall()
         return [_result(row) for row in rows]
 
+    def hourly_counts(self, component: str, start: datetime, end: datetime, excluded=()):
+        """Returns [(hour, results, failed)] of a component, leaving out unknown results and excluded windows."""
+        query = ("SELECT substr(time, 1, 13) AS hour, count(*) AS n,"
+                 " sum(outcome = 'failed') AS bad FROM results"
+                 " WHERE component = ? AND time >= ? AND time < ? AND outcome != 'unknown'")
+        args = [component, _stamp(start), _stamp(end)]
+        for window_start, window_end in excluded:
+            query += " AND NOT (time >= ? AND time < ?)"
+            args += [_stamp(window_start), _stamp(window_end)]
+        with self._connect() as db:
+            rows = db.execute(query + " GROUP BY hour ORDER BY hour", args).fetchall()
+        return [
+            (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=timezone.utc),
+             row["n"], row["bad"])
+            for row in rows
+        ]
+
     def purge(self, retention_days: int, now: datetime) -> int:
         """Deletes results and rounds older than retention_days and returns how many results went."""
         cutoff = _stamp(now - timedelta(days=retention_days))

@@ -1,0 +1,239 @@
+"""Turns check results and staff notices into component states, an overall indicator and uptime figures."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+
+from mpass_status.check_results import message
+
+RANK = {"operational": 1, "unknown": 2, "degraded": 3, "maintenance": 3, "down": 4}
+# Staff severity -> state. "notice" is the mildest incident, but an open incident naming a
+# component must not sit next to a green light, so it shows as degraded too.
+SEVERITY_STATE = {"down": "down", "disrupted": "degraded", "notice": "degraded", None: "degraded"}
+SEVERITY_RANK = {"down": 3, "disrupted": 2, "notice": 1, None: 1}
+# Statuspage component status of each state; unknown has no Statuspage value and is not green.
+STATUSPAGE = {"operational": "operational", "degraded": "degraded_performance",
+              "down": "major_outage", "maintenance": "under_maintenance",
+              "unknown": "degraded_performance"}
+UPTIME_WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7),
+                  "30d": timedelta(days=30), "90d": timedelta(days=90)}
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    component: str
+    state: str
+    source: str  # "checks" or "staff"
+    code: str
+    params: dict = field(default_factory=dict)
+    notice_id: str | None = None
+    severity: str | None = None
+    # What the automatic checks say, also when staff state takes precedence.
+    checks_state: str | None = None
+    evidence_time: datetime | None = None
+
+    @property
+    def reason(self) -> str:
+        """Returns the English reason for the state."""
+        return message(self.code, self.params)
+
+    @property
+    def statuspage_status(self) -> str:
+        """Returns the state as a Statuspage component status."""
+        if self.source == "staff" and self.severity == "disrupted":
+            return "partial_outage"
+        return STATUSPAGE[self.state]
+
+
+def streak(outcomes, failures_to_down: int, successes_to_up: int):
+    """Runs the down/up hysteresis over outcomes (oldest first) and returns (down, failures, successes)."""
+    down, failures, successes = False, 0, 0
+    for outcome in outcomes:
+        if outcome == "unknown":
+            continue  # Our own network failing says nothing about the broker.
+        if outcome == "failed":
+            failures, successes = failures + 1, 0
+            down = down or failures >= failures_to_down
+        else:
+            failures, successes = 0, successes + 1
+            down = down and successes < successes_to_up
+    return down, failures, successes
+
+
+def check_status(component, results, interval, probe, now) -> ComponentStatus:
+    """Returns the state one check's results (oldest first) give a component."""
+    if not results:
+        return ComponentStatus(component, "unknown", "checks", "no_results")
+    newest = results[-1]
+    if now - newest.time > timedelta(seconds=interval * probe.stale_after_intervals):
+        return ComponentStatus(component, "unknown", "checks", "stale",
+                               {"time": newest.time.isoformat(timespec="seconds")},
+                               evidence_time=newest.time)
+    if newest.outcome == "unknown":
+        return ComponentStatus(component, "unknown", "checks", newest.code, newest.params,
+                               evidence_time=newest.time)
+    down, failures, successes = streak([r.outcome for r in results], probe.failures_to_down,
+                                       probe.successes_to_up)
+    if down and newest.outcome != "failed":
+        return ComponentStatus(component, "down", "checks", "recovering",
+                               {"successes": successes, "needed": probe.successes_to_up},
+                               evidence_time=newest.time)
+    if down:
+        state = "down"
+    elif newest.outcome in ("failed", "degraded"):
+        # Fewer failures than the threshold: trouble, not yet an outage.
+        state = "degraded"
+    else:
+        state = "operational"
+    return ComponentStatus(component, state, "checks", newest.code, newest.params,
+                           evidence_time=newest.time)
+
+
+def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
+    """Returns {component: ComponentStatus} from {component: {check_id: results oldest first}}."""
+    intervals = {check.id: check.interval for check in checks}
+    covering = {}
+    for check in checks:
+        for component in check.components:
+            covering.setdefault(component, []).append(check.id)
+    states = {}
+    for component in component_ids:
+        per_check = results_by_component.get(component, {})
+        candidates = [
+            check_status(component, per_check.get(check_id, []), intervals[check_id], probe, now)
+            for check_id in covering.get(component, [])
+        ]
+        if not candidates:
+            states[component] = ComponentStatus(component, "unknown", "checks", "no_results")
+            continue
+        worst = max(candidates, key=lambda s: RANK[s.state])
+        times = [s.evidence_time for s in candidates if s.evidence_time]
+        states[component] = replace(worst, evidence_time=max(times) if times else None)
+    return states
+
+
+def is_ongoing(notice, now) -> bool:
+    """Returns whether a notice is in effect at now."""
+    return (not notice.cancelled and notice.start is not None and notice.start <= now
+            and (notice.end is None or notice.end > now))
+
+
+def apply_notices(states: dict, notices, now) -> dict:
+    """Returns states with ongoing incidents and maintenance from staff taking precedence over checks."""
+    result = dict(states)
+    for component, status in states.items():
+        ongoing = [n for n in notices if component in n.components and is_ongoing(n, now)]
+        incidents = [n for n in ongoing if n.type == "incident"]
+        maintenance = [n for n in ongoing if n.type == "maintenance"]
+        if incidents:
+            # The worst open incident decides; staff know more than a probe.
+            worst = max(incidents, key=lambda n: SEVERITY_RANK.get(n.severity, 1))
+            result[component] = ComponentStatus(
+                component, SEVERITY_STATE.get(worst.severity, "degraded"), "staff", "notice",
+                {"notice": worst.id}, worst.id, worst.severity, status.state, status.evidence_time)
+        elif maintenance:
+            result[component] = ComponentStatus(
+                component, "maintenance", "staff", "notice", {"notice": maintenance[0].id},
+                maintenance[0].id, None, status.state, status.evidence_time)
+    return result
+
+
+def overall(states: dict) -> tuple[str, str]:
+    """Returns the Statuspage style (indicator, description) for all components."""
+    present = {s.state for s in states.values()}
+    if "down" in present:
+        return "major", "Major Service Outage"
+    if "degraded" in present:
+        return "minor", "Minor Service Outage"
+    if "maintenance" in present:
+        return "maintenance", "Service Under Maintenance"
+    if "unknown" in present or not present:
+        # No known problem, but no claim of health either.
+        return "none", "Some components have no fresh check results"
+    return "none", "All Systems Operational"
+
+
+def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
+    """Returns the (start, end) windows of maintenance notices naming component, open ones ending now."""
+    return [
+        (n.start, n.end or now)
+        for n in notices
+        if n.type == "maintenance" and not n.cancelled and component in n.components
+        and n.start is not None and n.start <= now
+    ]
+
+
+def uptime(buckets, start: datetime) -> float | None:
+    """Returns the share of non-failed results in hourly buckets [(hour, n, failed)] from start's hour, or None."""
+    first = start.replace(minute=0, second=0, microsecond=0)
+    total = sum(n for hour, n, _ in buckets if hour >= first)
+    bad = sum(bad for hour, _, bad in buckets if hour >= first)
+    return None if total == 0 else (total - bad) / total
+
+
+def uptimes(buckets, now) -> dict:
+    """Returns uptime over 24 h, 7 d, 30 d and 90 d from hourly buckets."""
+    return {name: uptime(buckets, now - span) for name, span in UPTIME_WINDOWS.items()}
+
+
+def day_level(value: float | None) -> str:
+    """Returns a bar segment's level: nodata, ok (>= 99.9 %), minor (>= 95 %) or major."""
+    if value is None:
+        return "nodata"
+    return "ok" if value >= 0.999 else "minor" if value >= 0.95 else "major"
+
+
+def daily_series(buckets, now, tz=timezone.utc, days=90) -> list[dict]:
+    """Returns one entry per local day (oldest first) with date, uptime and level, for the 90-day bar."""
+    totals = {}
+    for hour, n, bad in buckets:
+        day = hour.astimezone(tz).date()
+        seen, failed = totals.get(day, (0, 0))
+        totals[day] = (seen + n, failed + bad)
+    today = now.astimezone(tz).date()
+    series = []
+    for back in range(days - 1, -1, -1):
+        day = today - timedelta(days=back)
+        seen, failed = totals.get(day, (0, 0))
+        value = None if seen == 0 else (seen - failed) / seen
+        series.append({"date": day.isoformat(), "uptime": value, "level": day_level(value),
+                       "results": seen, "failed": failed})
+    return series
+
+
+def _notices_of(app, notices):
+    if notices is not None:
+        return tuple(notices)
+    # The core keeps its loaded notices (or a function returning them) in app.extensions["notices"].
+    found = app.extensions.get("notices", ())
+    return tuple(found() if callable(found) else found)
+
+
+def snapshot(app, now=None, notices=None) -> dict:
+    """Returns per-component state, source, reason and uptime plus the overall indicator, read from the database only."""
+    from mpass_status.checks_config import parse_checks, parse_probe
+    from mpass_status.prober import _site_config, open_db
+
+    now = now or datetime.now(timezone.utc)
+    config = _site_config(app)
+    probe, checks = parse_probe(config), parse_checks(config)
+    db = open_db(app)
+    notices = _notices_of(app, notices)
+    ids = [c.id for c in config.components]
+    history = probe.failures_to_down + probe.successes_to_up + 10
+    recent = {component: db.recent_by_check(component, history) for component in ids}
+    states = apply_notices(component_states(ids, recent, checks, probe, now), notices, now)
+    components = {}
+    for component in ids:
+        status = states[component]
+        buckets = db.hourly_counts(component, now - UPTIME_WINDOWS["90d"], now,
+                                   maintenance_windows(notices, component, now))
+        components[component] = {
+            "state": status.state, "source": status.source, "code": status.code,
+            "params": status.params, "reason": status.reason, "notice_id": status.notice_id,
+            "checks_state": status.checks_state, "statuspage_status": status.statuspage_status,
+            "evidence_time": status.evidence_time, "uptime": uptimes(buckets, now),
+            "daily": daily_series(buckets, now, config.timezone),
+        }
+    indicator, description = overall(states)
+    return {"time": now, "indicator": indicator, "description": description,
+            "last_round": db.last_round_time(), "components": components}
