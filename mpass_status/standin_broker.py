@@ -6,6 +6,7 @@ import ssl
 import struct
 import tempfile
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +42,8 @@ class StandinBroker:
         self.tls_mode = "valid"
         # Set on stop: wakes every hanging or slow handler so tests finish fast.
         self.stopping = threading.Event()
+        # Replaced on clear(): wakes handlers hung by a fault that is now switched off.
+        self._wake = threading.Event()
         self._dir = tempfile.TemporaryDirectory(prefix="standin-broker-")
         directory = Path(self._dir.name)
         self.key = certs.new_key()
@@ -92,10 +95,20 @@ class StandinBroker:
         """Switches every fault off."""
         self.faults.clear()
         self.tls_mode = "valid"
+        self._wake.set()
+        self._wake = threading.Event()
+
+    def pause(self, seconds: float):
+        """Sleeps up to seconds, waking early when faults are cleared or the broker stops."""
+        wake = self._wake
+        deadline = time.monotonic() + seconds
+        while not (self.stopping.is_set() or wake.is_set()) and time.monotonic() < deadline:
+            wake.wait(min(0.1, max(deadline - time.monotonic(), 0)))
 
     def stop(self):
         """Stops serving and removes the generated key material."""
         self.stopping.set()
+        self._wake.set()
         self.server.shutdown()
         self.server.server_close()
         self.tls_socket.close()
@@ -187,9 +200,9 @@ def _handler(broker: StandinBroker):
                 return self._control(parse_qs(parts.query))
             fault = broker.faults.get(parts.path)
             if fault == "hang":
-                broker.stopping.wait(broker.hang_seconds)
+                broker.pause(broker.hang_seconds)
             elif fault == "slow":
-                broker.stopping.wait(broker.slow_seconds)
+                broker.pause(broker.slow_seconds)
             elif fault == "reset":
                 # SO_LINGER 0 makes close() send RST: the client sees a connection reset.
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
