@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 from mpass_status.check_results import CheckResult, Finding, failed
 from mpass_status.checks_config import parse_checks, parse_probe
@@ -183,11 +185,10 @@ def format_table(results) -> str:
 
 
 @click.command("probe")
+@with_appcontext
 @click.option("--watch", "keep_watching", is_flag=True, help="Run checks at their intervals until interrupted.")
 def probe_command(keep_watching):
     """Runs one round of broker checks and prints the results (or keeps running with --watch)."""
-    from flask import current_app
-
     app = current_app._get_current_object()
     db = open_db(app)
     if not keep_watching:

@@ -7,10 +7,10 @@ WIDTH, HEIGHT, PAD = 600, 160, 32
 
 
 def response_points(results, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
-    """Returns (time, ms) of results in [start, end) that measured a response, oldest first."""
+    """Returns (time, ms) of results from start to end (inclusive) that measured a response, oldest first."""
     return sorted(
         (r.time, r.response_ms) for r in results
-        if r.response_ms is not None and r.outcome != "unknown" and start <= r.time < end
+        if r.response_ms is not None and r.outcome != "unknown" and start <= r.time <= end
     )
 
 
