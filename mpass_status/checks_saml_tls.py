@@ -5,7 +5,7 @@ import binascii
 import socket
 import ssl
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
@@ -14,8 +14,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from mpass_status.check_results import Finding, degraded, failed, ok
-from mpass_status.checks_http import CheckFailed, _require_success, _seconds, fetch, make_client
-from mpass_status.checks_http import network_finding
+from mpass_status.checks_http import (
+    CheckFailed,
+    _require_success,
+    _seconds,
+    fetch,
+    make_client,
+    network_finding,
+)
 
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -24,13 +30,13 @@ X509_V_ERR_CERT_HAS_EXPIRED = 10
 
 
 def _day(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).date().isoformat()
+    return moment.astimezone(UTC).date().isoformat()
 
 
 def _parse_time(value: str) -> datetime:
     moment = datetime.fromisoformat(value.strip())
     # SAML times are UTC; a bare time without offset is read as UTC too.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def expiry_finding(not_after, now, warn_days, expired_code, expiring_code, ms=None) -> Finding | None:

@@ -1,7 +1,7 @@
 """Turns check results and staff notices into component states, an overall indicator and uptime figures."""
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mpass_status.check_results import message
 
@@ -71,7 +71,7 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
     if newest.outcome == "unknown":
         return ComponentStatus(component, "unknown", "checks", newest.code, newest.params,
                                evidence_time=newest.time)
-    down, failures, successes = streak([r.outcome for r in results], probe.failures_to_down,
+    down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down,
                                        probe.successes_to_up)
     if down and newest.outcome != "failed":
         return ComponentStatus(component, "down", "checks", "recovering",
@@ -182,7 +182,7 @@ def day_level(value: float | None) -> str:
     return "ok" if value >= 0.999 else "minor" if value >= 0.95 else "major"
 
 
-def daily_series(buckets, now, tz=timezone.utc, days=90) -> list[dict]:
+def daily_series(buckets, now, tz=UTC, days=90) -> list[dict]:
     """Returns one entry per local day (oldest first) with date, uptime and level, for the 90-day bar."""
     totals = {}
     for hour, n, bad in buckets:
@@ -213,7 +213,7 @@ def snapshot(app, now=None, notices=None) -> dict:
     from mpass_status.checks_config import parse_checks, parse_probe
     from mpass_status.prober import _site_config, open_db
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     config = _site_config(app)
     probe, checks = parse_probe(config), parse_checks(config)
     db = open_db(app)

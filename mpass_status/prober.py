@@ -5,7 +5,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -14,8 +14,13 @@ from flask.cli import with_appcontext
 
 from mpass_status.check_results import CheckResult, Finding, failed
 from mpass_status.checks_config import parse_checks, parse_probe
-from mpass_status.checks_http import CheckFailed, _seconds, check_authsources, check_http
-from mpass_status.checks_http import check_oidc
+from mpass_status.checks_http import (
+    CheckFailed,
+    _seconds,
+    check_authsources,
+    check_http,
+    check_oidc,
+)
 from mpass_status.checks_saml_tls import check_saml, check_tls
 from mpass_status.config import SiteConfig, load_config
 from mpass_status.results_db import ResultsDB
@@ -25,7 +30,7 @@ HARD_MARGIN = 0.5
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _finding(check, deadline, now, probe) -> Finding:
@@ -149,7 +154,8 @@ def watch(app_or_config, db: ResultsDB, stop: threading.Event, on_round=None):
 def start_background(app, stop: threading.Event | None = None):
     """Starts the scheduler in a daemon thread unless another process holds instance/prober.lock; returns the thread or None."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    lock = open(Path(app.instance_path) / "prober.lock", "a+")
+    # Held open for the thread's whole life: closing it releases the lock.
+    lock = open(Path(app.instance_path) / "prober.lock", "a+")  # noqa: SIM115
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

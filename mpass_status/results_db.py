@@ -4,7 +4,7 @@ import json
 import sqlite3
 import uuid
 from contextlib import closing, contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mpass_status.check_results import CheckResult
@@ -42,11 +42,11 @@ def _stamp(moment: datetime) -> str:
     # One fixed UTC format keeps text comparison in SQL equal to time order.
     if moment.tzinfo is None:
         raise ValueError("naive datetime given to the results store")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _moment(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 class ResultsDB:
@@ -156,7 +156,7 @@ class ResultsDB:
         with self._connect() as db:
             rows = db.execute(query + " GROUP BY hour ORDER BY hour", args).fetchall()
         return [
-            (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=timezone.utc),
+            (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=UTC),
              row["n"], row["bad"])
             for row in rows
         ]

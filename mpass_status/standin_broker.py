@@ -7,7 +7,7 @@ import struct
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -47,7 +47,7 @@ class StandinBroker:
         self._dir = tempfile.TemporaryDirectory(prefix="standin-broker-")
         directory = Path(self._dir.name)
         self.key = certs.new_key()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.signing = {
             "valid": certs.certificate(self.key, "mpass-standin", now + timedelta(days=730)),
             "expiring": certs.certificate(self.key, "mpass-standin", now + timedelta(days=12)),
@@ -159,7 +159,7 @@ class StandinBroker:
 
     def metadata(self, fault) -> bytes:
         """Returns SAML metadata with the signing certificate and validUntil the fault asks for."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         until = now - timedelta(days=1) if fault == "expired_metadata" else now + timedelta(days=7)
         cert = self.signing[{"expiring_cert": "expiring", "expired_cert": "expired"}.get(fault, "valid")]
         return f"""<?xml version="1.0" encoding="UTF-8"?>

@@ -2,7 +2,7 @@
 
 import base64
 import ipaddress
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -22,7 +22,7 @@ def _name(common_name):
 def certificate(key, common_name, not_after, issuer_key=None, issuer_name=None, ca=False,
                 hosts=()):
     """Returns a certificate for key valid until not_after, self-signed unless an issuer is given."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     not_before = min(now, not_after) - timedelta(days=365)
     builder = (
         x509.CertificateBuilder()
@@ -74,7 +74,7 @@ class TLSMaterial:
     """A private CA and three server certificates for 127.0.0.1: valid, expiring and expired."""
 
     def __init__(self, directory, hosts=("127.0.0.1", "localhost")):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         ca_key, self.server_key = new_key(), new_key()
         ca = certificate(ca_key, "Stand-in broker test CA", now + timedelta(days=3650), ca=True)
         self.ca_file = directory / "standin-ca.pem"

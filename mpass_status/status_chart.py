@@ -14,8 +14,9 @@ def response_points(results, start: datetime, end: datetime) -> list[tuple[datet
     )
 
 
-def response_chart_svg(points, end: datetime, title: str, hours: int = 24) -> str:
+def response_chart_svg(points, end: datetime, title: str, hours: int = 24, chart_id="rt") -> str:
     """Returns an SVG line chart of response times with a title and a text description of the figures."""
+    # Several charts may share a page: chart_id keeps their aria ids apart.
     start = end - timedelta(hours=hours)
     values = [ms for _, ms in points]
     if values:
@@ -34,10 +35,10 @@ def response_chart_svg(points, end: datetime, title: str, hours: int = 24) -> st
 
     line = " ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in points)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
-        ' aria-labelledby="rt-title rt-desc" class="response-chart">',
-        f'<title id="rt-title">{escape(title)}</title>',
-        f'<desc id="rt-desc">{escape(desc)}</desc>',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
+         f' aria-labelledby="{chart_id}-title {chart_id}-desc" class="response-chart">'),
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="currentColor"/>',
         f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="currentColor"/>',
         f'<text x="{PAD - 4}" y="{PAD}" text-anchor="end" font-size="10">{top} ms</text>',

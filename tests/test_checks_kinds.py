@@ -8,6 +8,7 @@ import pytest
 
 from mpass_status.checks_config import parse_checks, parse_probe
 from mpass_status.prober import run_checks
+
 pytest_plugins = ["tests.broker_fixtures"]
 
 CHECK_TIMEOUT = 1.5  # as tests.broker_fixtures writes into the config

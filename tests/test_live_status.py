@@ -3,7 +3,7 @@
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -16,7 +16,7 @@ from mpass_status.status_chart import response_chart_svg, response_points
 
 pytest_plugins = ["tests.broker_fixtures"]
 
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 CHECK = Check("prod-oidc-discovery", "oidc", "production", "https://x.example", ("prod-oidc",),
               timeout=5, interval=60, issuer="https://x.example")
 PROBE = ProbeSettings()

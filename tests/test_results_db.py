@@ -2,7 +2,7 @@
 
 import sqlite3
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from mpass_status.results_db import ResultsDB
 
 pytest_plugins = ["tests.broker_fixtures"]
 
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def result(when, outcome="ok", check_id="prod-oidc-discovery", component="prod-oidc", ms=120,
