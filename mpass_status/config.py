@@ -75,10 +75,7 @@ def load_config(path) -> SiteConfig:
         timezone = ZoneInfo(site.get("timezone", "Europe/Helsinki"))
     except (ValueError, KeyError) as exc:
         raise ConfigError(f"{path}: unknown timezone {site.get('timezone')!r}") from exc
-    groups = tuple(
-        Group(g["id"], _names(g, languages, f"{path}: group {g.get('id')}"))
-        for g in data.get("groups", [])
-    )
+    groups = tuple(Group(g["id"], _names(g, languages, f"{path}: group {g.get('id')}")) for g in data.get("groups", []))
     group_ids = {g.id for g in groups}
     components = []
     for c in data.get("components", []):

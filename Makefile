@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Both set up what
+# they need on a fresh machine (virtualenv, packages, catalogs) and are safe to
+# repeat: every step is skipped when it is already done.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
+
+.PHONY: setup run test check lint translations-update clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* 2>&1 | grep -v '^compiling' || true
+
+setup: $(BIN)/.installed $(MO)
+
+run: setup
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+check: setup
+	$(FLASK) notices check
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Re-extract the source strings and merge them into the fi and sv catalogs.
+translations-update: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) build instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,49 @@
+"""Builds the MPASSid status site: `flask --app app run`, or `create_app()` from a WSGI server."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from mpass_status import errors, i18n, labels, notice_cli, pages, security
+from mpass_status.config import load_config
+from mpass_status.notice_store import NoticeStore
+
+ROOT = Path(__file__).resolve().parent
+# Environment variables that may override a setting, read after instance/config.py.
+ENVIRONMENT = {
+    "STATUS_CONFIG": "STATUS_CONFIG",
+    "STATUS_NOTICES": "NOTICES_DIR",
+    "STATUS_DATABASE": "DATABASE",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Creates the site: defaults, then instance/config.py, then the environment, then test_config."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app.config.from_mapping(
+        PROJECT_ROOT=ROOT,
+        STATUS_CONFIG=str(ROOT / "status.toml"),
+        NOTICES_DIR=str(ROOT / "notices"),
+        DATABASE=str(Path(app.instance_path) / "status.sqlite3"),
+        NOTICE_CHECK_SECONDS=2.0,
+        NOTICES_PER_PAGE=20,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    for variable, key in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    config = load_config(app.config["STATUS_CONFIG"])
+    app.extensions["status_config"] = config
+    app.extensions["notice_store"] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
+    i18n.init_app(app)
+    labels.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    notice_cli.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.add_url_rule("/", "root", pages.root)
+    return app

@@ -1,0 +1,106 @@
+"""Keeps the parsed notices of a folder in memory and reloads them when files change."""
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .notice_model import Notice, Problem
+from .notice_parser import parse_notice
+
+log = logging.getLogger(__name__)
+
+
+def is_notice_candidate(path: Path) -> bool:
+    """Tells whether a file in the notices folder is meant to be a notice."""
+    return path.suffix == ".md" and path.name != "README.md" and not path.name.startswith(("_", "."))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every valid notice, newest first, with the problems of the files that were skipped."""
+
+    notices: tuple[Notice, ...]
+    by_slug: dict[str, Notice]
+    problems: tuple[Problem, ...]
+    # Changes whenever any notice file changes: pages and feeds key their caches on it.
+    version: str
+    loaded_at: float
+
+
+def load_folder(folder: Path, config: SiteConfig, previous: dict | None = None) -> tuple[Snapshot, dict]:
+    """Parses every notice in folder, reusing unchanged files from previous; returns the snapshot and reuse table."""
+    reuse = previous or {}
+    table = {}
+    notices, problems = [], []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not path.is_file() or not is_notice_candidate(path):
+            continue
+        stat = path.stat()
+        key = (path.name, stat.st_mtime_ns, stat.st_size)
+        parsed = reuse.get(key) or parse_notice(path, config, display_path=f"{folder.name}/{path.name}")
+        table[key] = parsed
+        notice, found = parsed
+        problems.extend(found)
+        if notice:
+            notices.append(notice)
+    seen: dict[str, Notice] = {}
+    unique = []
+    for notice in notices:
+        if notice.id in seen:
+            problems.append(Problem(notice.path, 1, f"duplicate id {notice.id!r}: {seen[notice.id].path} has it too"))
+            continue
+        seen[notice.id] = notice
+        unique.append(notice)
+    unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
+    digest = hashlib.sha256(repr(sorted(table)).encode()).hexdigest()[:16]
+    snapshot = Snapshot(tuple(unique), {n.slug: n for n in unique}, tuple(problems), digest, time.time())
+    return snapshot, table
+
+
+class NoticeStore:
+    """Serves the current snapshot, checking the folder at most every check_seconds."""
+
+    def __init__(self, folder, config: SiteConfig, check_seconds: float = 2.0):
+        self.folder, self.config, self.check_seconds = Path(folder), config, check_seconds
+        self._lock = threading.Lock()
+        self._table: dict = {}
+        self._signature = None
+        self._checked = 0.0
+        self._snapshot: Snapshot | None = None
+
+    def _folder_signature(self):
+        # The folder's own mtime changes when git adds, removes or replaces a file;
+        # the newest file mtime catches an editor that rewrites a file in place.
+        try:
+            entries = list(self.folder.iterdir())
+            return (
+                self.folder.stat().st_mtime_ns,
+                len(entries),
+                max((p.stat().st_mtime_ns for p in entries if p.suffix == ".md"), default=0),
+            )
+        except OSError:
+            return None
+
+    def snapshot(self) -> Snapshot:
+        """Returns the notices as they are on disk now (within check_seconds)."""
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked < self.check_seconds:
+            return self._snapshot
+        with self._lock:
+            if self._snapshot is not None and now - self._checked < self.check_seconds:
+                return self._snapshot
+            signature = self._folder_signature()
+            if self._snapshot is None or signature != self._signature:
+                self._snapshot, self._table = load_folder(self.folder, self.config, self._table)
+                self._signature = signature
+                for problem in self._snapshot.problems:
+                    if problem.warning:
+                        log.info("%s", problem)
+                    else:
+                        log.error("notice skipped: %s", problem)
+            self._checked = now
+        return self._snapshot

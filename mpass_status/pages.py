@@ -1,0 +1,140 @@
+"""The reader's pages under /fi/ and /sv/: front page, archive, notice and about pages."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+
+from .i18n import LANG_COOKIE, preferred_language
+from .notice_model import SEVERITIES, TYPES
+
+bp = Blueprint("pages", __name__, url_prefix="/<lang>")
+RECENT_COUNT = 8
+
+
+def site_config():
+    """Returns the site configuration of the running app."""
+    return current_app.extensions["status_config"]
+
+
+def notices():
+    """Returns the current snapshot of the notices on disk."""
+    return current_app.extensions["notice_store"].snapshot()
+
+
+def now() -> datetime:
+    """Returns the current time, aware, in the site's timezone."""
+    return datetime.now(UTC).astimezone(site_config().timezone)
+
+
+@bp.url_value_preprocessor
+def pull_lang(endpoint, values):
+    lang = values.pop("lang", None)
+    if lang not in site_config().languages:
+        abort(404)
+    g.lang = lang
+    g.view_args = dict(values)
+
+
+@bp.url_defaults
+def add_lang(endpoint, values):
+    values.setdefault("lang", g.get("lang") or preferred_language())
+
+
+@bp.after_request
+def remember_language(response):
+    # The only cookie the site sets: the reader's last chosen language, for "/".
+    if request.cookies.get(LANG_COOKIE) != g.get("lang") and response.status_code == 200:
+        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def root():
+    """Sends the reader to their language's front page."""
+    response = redirect(url_for("pages.front", lang=preferred_language()))
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@bp.route("/")
+def front():
+    snapshot, moment = notices(), now()
+    ongoing = [n for n in snapshot.notices if n.is_ongoing(moment)]
+    upcoming = sorted(
+        (n for n in snapshot.notices if n.is_upcoming(moment) and not n.cancelled), key=lambda n: n.start.at
+    )
+    shown = {n.id for n in ongoing + upcoming}
+    recent = [n for n in snapshot.notices if n.id not in shown][:RECENT_COUNT]
+    # The most severe ongoing notice speaks for each component it names.
+    staff_states = {}
+    for notice in sorted(ongoing, key=lambda n: SEVERITIES.index(n.severity), reverse=True):
+        staff_states.update({component: notice for component in notice.components})
+    return render_template(
+        "front.html", ongoing=ongoing, upcoming=upcoming, recent=recent, staff_states=staff_states, now=moment
+    )
+
+
+def _facet_filter(facet: str | None, value: str | None):
+    """Returns a predicate for the archive filter, or aborts on an unknown filter value."""
+    config = site_config()
+    if facet is None:
+        return lambda n: True
+    if facet == "type" and value in TYPES:
+        return lambda n: n.type == value
+    if facet == "component" and value in config.known_ids():
+        wanted = set(config.expand([value]))
+        return lambda n: bool(wanted & set(n.components))
+    if facet == "year" and value.isdigit() and len(value) == 4:
+        return lambda n: n.published.year == int(value)
+    abort(404)
+
+
+@bp.route("/archive/", defaults={"facet": None, "value": None, "page": 1})
+@bp.route("/archive/page/<int:page>/", defaults={"facet": None, "value": None})
+@bp.route("/archive/<any(type, component, year):facet>/<value>/", defaults={"page": 1})
+@bp.route("/archive/<any(type, component, year):facet>/<value>/page/<int:page>/")
+def archive(facet, value, page):
+    snapshot = notices()
+    matches = [n for n in snapshot.notices if _facet_filter(facet, value)(n)]
+    per_page = current_app.config["NOTICES_PER_PAGE"]
+    pages = max(1, -(-len(matches) // per_page))
+    if page < 1 or page > pages:
+        abort(404)
+    years = sorted({n.published.year for n in snapshot.notices}, reverse=True)
+    return render_template(
+        "archive.html",
+        notices=matches[(page - 1) * per_page : page * per_page],
+        total=len(matches),
+        facet=facet,
+        value=value,
+        page=page,
+        pages=pages,
+        years=years,
+        types=TYPES,
+    )
+
+
+@bp.route("/notices/<slug>/")
+def notice(slug):
+    found = notices().by_slug.get(slug)
+    if found is None:
+        abort(404)
+    return render_template("notice.html", notice=found, now=now())
+
+
+@bp.route("/about/")
+def about():
+    return render_template("about.html")
+
+
+@bp.app_context_processor
+def page_context():
+    """Gives every template the site, the page language and the same page in other languages."""
+    config = site_config()
+    lang = g.get("lang") or preferred_language()
+    alternates = {}
+    for other in config.languages:
+        if request.endpoint and request.endpoint.startswith("pages.") and g.get("view_args") is not None:
+            alternates[other] = url_for(request.endpoint, **dict(g.view_args, lang=other))
+        else:
+            alternates[other] = url_for("pages.front", lang=other)
+    return {"site": config, "lang": lang, "alternates": alternates}
