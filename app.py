@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, pages, security
+from mpass_status import errors, i18n, labels, notice_cli, pages, prober, security, status_api
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -15,6 +15,8 @@ ENVIRONMENT = {
     "STATUS_CONFIG": "STATUS_CONFIG",
     "STATUS_NOTICES": "NOTICES_DIR",
     "STATUS_DATABASE": "DATABASE",
+    # Any non-empty value starts the prober inside the site (one per deployment, see prober.py).
+    "STATUS_PROBE": "PROBE_IN_BACKGROUND",
 }
 
 
@@ -44,6 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     notice_cli.init_app(app)
+    prober.init_app(app)
+    status_api.init_app(app)
     app.register_blueprint(pages.bp)
     app.add_url_rule("/", "root", pages.root)
+    if app.config.get("PROBE_IN_BACKGROUND"):
+        prober.start_background(app)
     return app

@@ -111,10 +111,16 @@ def component_states(component_ids, results_by_component, checks, probe, now) ->
     return states
 
 
+def at(value) -> datetime | None:
+    """Returns an aware datetime from a datetime or the core's Moment (which keeps it in .at)."""
+    return getattr(value, "at", value)
+
+
 def is_ongoing(notice, now) -> bool:
     """Returns whether a notice is in effect at now."""
-    return (not notice.cancelled and notice.start is not None and notice.start <= now
-            and (notice.end is None or notice.end > now))
+    start, end = at(notice.start), at(notice.end)
+    return (not notice.cancelled and start is not None and start <= now
+            and (end is None or end > now))
 
 
 def apply_notices(states: dict, notices, now) -> dict:
@@ -155,10 +161,10 @@ def overall(states: dict) -> tuple[str, str]:
 def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
     """Returns the (start, end) windows of maintenance notices naming component, open ones ending now."""
     return [
-        (n.start, n.end or now)
+        (at(n.start), at(n.end) or now)
         for n in notices
         if n.type == "maintenance" and not n.cancelled and component in n.components
-        and n.start is not None and n.start <= now
+        and n.start is not None and at(n.start) <= now
     ]
 
 
@@ -203,13 +209,12 @@ def daily_series(buckets, now, tz=UTC, days=90) -> list[dict]:
 def _notices_of(app, notices):
     if notices is not None:
         return tuple(notices)
-    # The core keeps its loaded notices (or a function returning them) in app.extensions["notices"].
-    found = app.extensions.get("notices", ())
-    return tuple(found() if callable(found) else found)
+    store = app.extensions.get("notice_store")
+    return tuple(store.snapshot().notices) if store is not None else ()
 
 
 def snapshot(app, now=None, notices=None) -> dict:
-    """Returns per-component state, source, reason and uptime plus the overall indicator, read from the database only."""
+    """Returns per-component state, source, reason and uptime plus the overall indicator, from the database only."""
     from mpass_status.checks_config import parse_checks, parse_probe
     from mpass_status.prober import _site_config, open_db
 

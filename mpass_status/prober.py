@@ -152,7 +152,7 @@ def watch(app_or_config, db: ResultsDB, stop: threading.Event, on_round=None):
 
 
 def start_background(app, stop: threading.Event | None = None):
-    """Starts the scheduler in a daemon thread unless another process holds instance/prober.lock; returns the thread or None."""
+    """Starts the scheduler in a daemon thread unless another process holds the lock; returns the thread or None."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # Held open for the thread's whole life: closing it releases the lock.
     lock = open(Path(app.instance_path) / "prober.lock", "a+")  # noqa: SIM115

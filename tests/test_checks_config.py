@@ -58,7 +58,8 @@ url = "https://broker.example/idp/profile/oidc/authorize"
      "check e: 'url' must be an http(s) address"),
     ('id = "f"\nkind = "authsources"\nenvironment = "test"\nurl = "https://x.example"',
      "check f: 'sources' must map component ids"),
-    ('id = "g"\nkind = "http"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\ntimeout = 60\ninterval = 30',
+    ('id = "g"\nkind = "http"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\n'
+     'timeout = 60\ninterval = 30',
      "check g: 'timeout' must be shorter than 'interval'"),
 ])
 def test_mistakes_are_named_with_the_check_id(tmp_path, check, expected):

@@ -1,0 +1,128 @@
+"""The whole path through the site: stand-in fault -> probe round -> SQLite -> status -> JSON endpoints."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app import create_app
+from mpass_status import prober
+
+pytest_plugins = ["tests.broker_fixtures"]
+
+STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+
+
+def _notice(folder, slug, kind, severity, affected, start, end=None):
+    helsinki = start.astimezone(ZoneInfo("Europe/Helsinki"))
+    stamp = helsinki.strftime("%Y-%m-%d %H:%M")
+    stage = "in_progress" if kind == "maintenance" else "investigating"
+    end_text = end.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%Y-%m-%d %H:%M") if end else ""
+    (folder / f"{slug}.md").write_text(f"""---
+id: {slug}
+type: {kind}
+severity: {severity}
+affected: [{affected}]
+start: {stamp}
+end: {end_text}
+title:
+  fi: Otsikko {slug}
+  sv: Rubrik {slug}
+summary:
+  fi: Tiivistelmä.
+  sv: Sammanfattning.
+updates:
+  - time: {stamp}
+    stage: {stage}
+    fi: Selvitämme.
+    sv: Vi utreder.
+---
+""", encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path, standin_config, notices_dir):
+    return create_app({
+        "TESTING": True, "STATUS_CONFIG": str(standin_config.path), "NOTICES_DIR": str(notices_dir),
+        "DATABASE": str(tmp_path / "site.sqlite3"), "NOTICE_CHECK_SECONDS": 0,
+    })
+
+
+def _components(client):
+    body = client.get("/api/v2/summary.json").get_json()
+    return body, {c["id"]: c for c in body["components"]}
+
+
+def test_healthz_and_readyz_before_and_after_a_round(site):
+    client = site.test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz").get_json()
+    assert ready["ready"] and ready["database"]["ok"] and ready["notices"]["ok"]
+    assert ready["probe"] == {"last_round": None, "age_seconds": None, "fresh": False}
+    prober.run_round(site, prober.open_db(site))
+    probe = client.get("/readyz").get_json()["probe"]
+    assert probe["fresh"] and 0 <= probe["age_seconds"] < 5
+
+
+def test_before_any_round_nothing_is_green(site):
+    body, components = _components(site.test_client())
+    assert {c["mpass_state"] for c in components.values() if not c["group"]} == {"unknown"}
+    assert "operational" not in {c["status"] for c in components.values()}
+    assert body["status"] == {"indicator": "none", "description": "Some components have no fresh check results"}
+
+
+def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site, broker):
+    client, db = site.test_client(), prober.open_db(site)
+    prober.run_round(site, db)
+    body, components = _components(client)
+    assert body["status"] == {"indicator": "none", "description": "All Systems Operational"}
+    assert set(body) == {"page", "components", "incidents", "scheduled_maintenances", "status"}
+    assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at"}
+    assert body["page"]["time_zone"] == "Europe/Helsinki"
+    assert {c["status"] for c in components.values()} <= STATUSES
+    broker.set_fault("discovery", "wrong_issuer")
+    seen = []
+    for _ in range(3):
+        prober.run_round(site, db)
+        seen.append(_components(client)[1]["prod-oidc"]["status"])
+    assert seen == ["degraded_performance", "degraded_performance", "major_outage"]
+    body, components = _components(client)
+    assert components["prod-oidc"]["description"].startswith("issuer mismatch: expected http://127.0.0.1")
+    assert components["production"]["group"] and components["production"]["status"] == "major_outage"
+    assert components["test-oidc"]["status"] == "operational"
+    assert client.get("/api/v2/status.json").get_json()["status"]["indicator"] == "major"
+    broker.clear()
+    prober.run_round(site, db)
+    prober.run_round(site, db)
+    assert _components(client)[1]["prod-oidc"]["status"] == "operational"
+
+
+def test_staff_notices_win_and_appear_as_incidents_and_maintenances(site, broker, notices_dir):
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    _notice(notices_dir, "2026-01-01-wilma", "incident", "disrupted", "wilma", now - timedelta(hours=1))
+    _notice(notices_dir, "2026-01-02-huolto", "maintenance", "down", "test-saml", now - timedelta(minutes=30),
+            now + timedelta(hours=1))
+    prober.run_round(site, prober.open_db(site))
+    body, components = _components(site.test_client())
+    assert (components["wilma"]["status"], components["wilma"]["mpass_source"]) == ("partial_outage", "staff")
+    assert components["test-saml"]["status"] == "under_maintenance"
+    assert components["adfs"]["mpass_source"] == "checks"
+    [incident] = body["incidents"]
+    assert (incident["id"], incident["impact"], incident["status"]) == ("2026-01-01-wilma", "minor", "investigating")
+    assert incident["shortlink"].endswith("/fi/notices/2026-01-01-wilma/")
+    assert [c["id"] for c in incident["components"]] == ["wilma"]
+    [maintenance] = body["scheduled_maintenances"]
+    assert (maintenance["status"], maintenance["impact"]) == ("in_progress", "maintenance")
+    assert maintenance["scheduled_until"] is not None
+    assert body["status"]["indicator"] == "minor"
+
+
+def test_a_hung_broker_never_slows_the_summary(site, broker):
+    db = prober.open_db(site)
+    prober.run_round(site, db)
+    broker.set_fault("discovery", "hang")
+    client = site.test_client()
+    started = datetime.now(UTC)
+    response = client.get("/api/v2/summary.json")
+    assert response.status_code == 200
+    assert datetime.now(UTC) - started < timedelta(seconds=1)
