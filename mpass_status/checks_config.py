@@ -63,9 +63,7 @@ def parse_probe(config: SiteConfig) -> ProbeSettings:
     return ProbeSettings(
         failures_to_down=_number(raw, "failures_to_down", default.failures_to_down, where, int),
         successes_to_up=_number(raw, "successes_to_up", default.successes_to_up, where, int),
-        stale_after_intervals=_number(
-            raw, "stale_after_intervals", default.stale_after_intervals, where, int
-        ),
+        stale_after_intervals=_number(raw, "stale_after_intervals", default.stale_after_intervals, where, int),
         slow_ms=_number(raw, "slow_ms", default.slow_ms, where, int),
         retention_days=_number(raw, "retention_days", default.retention_days, where, int),
         database=database,
@@ -116,9 +114,7 @@ def _check(entry, config: SiteConfig, probe: ProbeSettings) -> Check:
     if kind == "saml" and not entry.get("entity_id"):
         raise ConfigError(f"{where}: a saml check needs 'entity_id'")
     expect_status = entry.get("expect_status")
-    if expect_status is not None and (
-        not isinstance(expect_status, int) or not 100 <= expect_status <= 599
-    ):
+    if expect_status is not None and (not isinstance(expect_status, int) or not 100 <= expect_status <= 599):
         raise ConfigError(f"{where}: 'expect_status' must be an HTTP status code")
     sources = entry.get("sources", {}) if kind == "authsources" else {}
     components = _components(entry, where, {c.id for c in config.components})

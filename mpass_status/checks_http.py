@@ -163,10 +163,8 @@ def check_oidc(check, deadline) -> Finding:
         if not isinstance(doc, dict):
             return failed("not_json_object", got.ms)
         if doc.get("issuer") != check.issuer:
-            return failed("issuer_mismatch", got.ms, expected=check.issuer,
-                          actual=str(doc.get("issuer"))[:200])
-        missing = [name for name in REQUIRED_OIDC if not isinstance(doc.get(name), str)
-                   or not doc.get(name)]
+            return failed("issuer_mismatch", got.ms, expected=check.issuer, actual=str(doc.get("issuer"))[:200])
+        missing = [name for name in REQUIRED_OIDC if not isinstance(doc.get(name), str) or not doc.get(name)]
         if missing:
             return failed("endpoints_missing", got.ms, names=", ".join(missing))
         jwks_url = urljoin(got.url, doc["jwks_uri"])

@@ -76,8 +76,7 @@ def check_saml(check, deadline, now, warn_days) -> Finding:
     if root.tag != f"{MD}EntityDescriptor":
         return failed("not_entity_descriptor", got.ms)
     if root.get("entityID") != check.entity_id:
-        return failed("entity_id_mismatch", got.ms, expected=check.entity_id,
-                      actual=str(root.get("entityID"))[:200])
+        return failed("entity_id_mismatch", got.ms, expected=check.entity_id, actual=str(root.get("entityID"))[:200])
     valid_until = root.get("validUntil")
     if valid_until:
         try:

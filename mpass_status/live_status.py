@@ -11,11 +11,19 @@ RANK = {"operational": 1, "unknown": 2, "degraded": 3, "maintenance": 3, "down":
 SEVERITY_STATE = {"down": "down", "disrupted": "degraded", "notice": "degraded", None: "degraded"}
 SEVERITY_RANK = {"down": 3, "disrupted": 2, "notice": 1, None: 1}
 # Statuspage component status of each state; unknown has no Statuspage value and is not green.
-STATUSPAGE = {"operational": "operational", "degraded": "degraded_performance",
-              "down": "major_outage", "maintenance": "under_maintenance",
-              "unknown": "degraded_performance"}
-UPTIME_WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7),
-                  "30d": timedelta(days=30), "90d": timedelta(days=90)}
+STATUSPAGE = {
+    "operational": "operational",
+    "degraded": "degraded_performance",
+    "down": "major_outage",
+    "maintenance": "under_maintenance",
+    "unknown": "degraded_performance",
+}
+UPTIME_WINDOWS = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+}
 
 
 @dataclass(frozen=True)
@@ -65,18 +73,26 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
         return ComponentStatus(component, "unknown", "checks", "no_results")
     newest = results[-1]
     if now - newest.time > timedelta(seconds=interval * probe.stale_after_intervals):
-        return ComponentStatus(component, "unknown", "checks", "stale",
-                               {"time": newest.time.isoformat(timespec="seconds")},
-                               evidence_time=newest.time)
+        return ComponentStatus(
+            component,
+            "unknown",
+            "checks",
+            "stale",
+            {"time": newest.time.isoformat(timespec="seconds")},
+            evidence_time=newest.time,
+        )
     if newest.outcome == "unknown":
-        return ComponentStatus(component, "unknown", "checks", newest.code, newest.params,
-                               evidence_time=newest.time)
-    down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down,
-                                       probe.successes_to_up)
+        return ComponentStatus(component, "unknown", "checks", newest.code, newest.params, evidence_time=newest.time)
+    down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down, probe.successes_to_up)
     if down and newest.outcome != "failed":
-        return ComponentStatus(component, "down", "checks", "recovering",
-                               {"successes": successes, "needed": probe.successes_to_up},
-                               evidence_time=newest.time)
+        return ComponentStatus(
+            component,
+            "down",
+            "checks",
+            "recovering",
+            {"successes": successes, "needed": probe.successes_to_up},
+            evidence_time=newest.time,
+        )
     if down:
         state = "down"
     elif newest.outcome in ("failed", "degraded"):
@@ -84,8 +100,7 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
         state = "degraded"
     else:
         state = "operational"
-    return ComponentStatus(component, state, "checks", newest.code, newest.params,
-                           evidence_time=newest.time)
+    return ComponentStatus(component, state, "checks", newest.code, newest.params, evidence_time=newest.time)
 
 
 def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
@@ -119,8 +134,7 @@ def at(value) -> datetime | None:
 def is_ongoing(notice, now) -> bool:
     """Returns whether a notice is in effect at now."""
     start, end = at(notice.start), at(notice.end)
-    return (not notice.cancelled and start is not None and start <= now
-            and (end is None or end > now))
+    return not notice.cancelled and start is not None and start <= now and (end is None or end > now)
 
 
 def apply_notices(states: dict, notices, now) -> dict:
@@ -134,12 +148,28 @@ def apply_notices(states: dict, notices, now) -> dict:
             # The worst open incident decides; staff know more than a probe.
             worst = max(incidents, key=lambda n: SEVERITY_RANK.get(n.severity, 1))
             result[component] = ComponentStatus(
-                component, SEVERITY_STATE.get(worst.severity, "degraded"), "staff", "notice",
-                {"notice": worst.id}, worst.id, worst.severity, status.state, status.evidence_time)
+                component,
+                SEVERITY_STATE.get(worst.severity, "degraded"),
+                "staff",
+                "notice",
+                {"notice": worst.id},
+                worst.id,
+                worst.severity,
+                status.state,
+                status.evidence_time,
+            )
         elif maintenance:
             result[component] = ComponentStatus(
-                component, "maintenance", "staff", "notice", {"notice": maintenance[0].id},
-                maintenance[0].id, None, status.state, status.evidence_time)
+                component,
+                "maintenance",
+                "staff",
+                "notice",
+                {"notice": maintenance[0].id},
+                maintenance[0].id,
+                None,
+                status.state,
+                status.evidence_time,
+            )
     return result
 
 
@@ -163,8 +193,11 @@ def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetim
     return [
         (at(n.start), at(n.end) or now)
         for n in notices
-        if n.type == "maintenance" and not n.cancelled and component in n.components
-        and n.start is not None and at(n.start) <= now
+        if n.type == "maintenance"
+        and not n.cancelled
+        and component in n.components
+        and n.start is not None
+        and at(n.start) <= now
     ]
 
 
@@ -201,8 +234,9 @@ def daily_series(buckets, now, tz=UTC, days=90) -> list[dict]:
         day = today - timedelta(days=back)
         seen, failed = totals.get(day, (0, 0))
         value = None if seen == 0 else (seen - failed) / seen
-        series.append({"date": day.isoformat(), "uptime": value, "level": day_level(value),
-                       "results": seen, "failed": failed})
+        series.append(
+            {"date": day.isoformat(), "uptime": value, "level": day_level(value), "results": seen, "failed": failed}
+        )
     return series
 
 
@@ -230,15 +264,27 @@ def snapshot(app, now=None, notices=None) -> dict:
     components = {}
     for component in ids:
         status = states[component]
-        buckets = db.hourly_counts(component, now - UPTIME_WINDOWS["90d"], now,
-                                   maintenance_windows(notices, component, now))
+        buckets = db.hourly_counts(
+            component, now - UPTIME_WINDOWS["90d"], now, maintenance_windows(notices, component, now)
+        )
         components[component] = {
-            "state": status.state, "source": status.source, "code": status.code,
-            "params": status.params, "reason": status.reason, "notice_id": status.notice_id,
-            "checks_state": status.checks_state, "statuspage_status": status.statuspage_status,
-            "evidence_time": status.evidence_time, "uptime": uptimes(buckets, now),
+            "state": status.state,
+            "source": status.source,
+            "code": status.code,
+            "params": status.params,
+            "reason": status.reason,
+            "notice_id": status.notice_id,
+            "checks_state": status.checks_state,
+            "statuspage_status": status.statuspage_status,
+            "evidence_time": status.evidence_time,
+            "uptime": uptimes(buckets, now),
             "daily": daily_series(buckets, now, config.timezone),
         }
     indicator, description = overall(states)
-    return {"time": now, "indicator": indicator, "description": description,
-            "last_round": db.last_round_time(), "components": components}
+    return {
+        "time": now,
+        "indicator": indicator,
+        "description": description,
+        "last_round": db.last_round_time(),
+        "components": components,
+    }

@@ -50,16 +50,25 @@ def _finding(check, deadline, now, probe) -> Finding:
     except Exception as exc:  # noqa: BLE001 - a check must never stop the prober
         return failed("internal_error", detail=f"{type(exc).__name__}: {exc}"[:160])
     if found.outcome == "ok" and found.response_ms is not None and found.response_ms > check.slow_ms:
-        return Finding("degraded", "slow", {"ms": found.response_ms, "limit": check.slow_ms},
-                       found.response_ms, per_component=found.per_component)
+        return Finding(
+            "degraded",
+            "slow",
+            {"ms": found.response_ms, "limit": check.slow_ms},
+            found.response_ms,
+            per_component=found.per_component,
+        )
     return found
 
 
 def _results(check, found: Finding, when) -> list[CheckResult]:
     return [
         CheckResult(
-            time=when, check_id=check.id, kind=check.kind, component=component,
-            environment=check.environment, target=check.url,
+            time=when,
+            check_id=check.id,
+            kind=check.kind,
+            component=component,
+            environment=check.environment,
+            target=check.url,
             outcome=found.per_component.get(component, found).outcome,
             response_ms=found.response_ms,
             code=found.per_component.get(component, found).code,
@@ -181,13 +190,12 @@ def start_background(app, stop: threading.Event | None = None):
 def format_table(results) -> str:
     """Returns results as a plain text table for the terminal."""
     rows = [("CHECK", "COMPONENT", "OUTCOME", "MS", "REASON")]
-    rows += [(r.check_id, r.component, r.outcome, "" if r.response_ms is None else str(r.response_ms),
-              r.reason) for r in results]
+    rows += [
+        (r.check_id, r.component, r.outcome, "" if r.response_ms is None else str(r.response_ms), r.reason)
+        for r in results
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
-        for row in rows
-    )
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows)
 
 
 @click.command("probe")

@@ -85,8 +85,20 @@ class ResultsDB:
                 " target, outcome, response_ms, code, params, reason)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (round_id, _stamp(r.time), r.check_id, r.kind, r.component, r.environment,
-                     r.target, r.outcome, r.response_ms, r.code, json.dumps(r.params), r.reason)
+                    (
+                        round_id,
+                        _stamp(r.time),
+                        r.check_id,
+                        r.kind,
+                        r.component,
+                        r.environment,
+                        r.target,
+                        r.outcome,
+                        r.response_ms,
+                        r.code,
+                        json.dumps(r.params),
+                        r.reason,
+                    )
                     for r in results
                 ],
             )
@@ -146,9 +158,11 @@ class ResultsDB:
 
     def hourly_counts(self, component: str, start: datetime, end: datetime, excluded=()):
         """Returns [(hour, results, failed)] of a component, leaving out unknown results and excluded windows."""
-        query = ("SELECT substr(time, 1, 13) AS hour, count(*) AS n,"
-                 " sum(outcome = 'failed') AS bad FROM results"
-                 " WHERE component = ? AND time >= ? AND time < ? AND outcome != 'unknown'")
+        query = (
+            "SELECT substr(time, 1, 13) AS hour, count(*) AS n,"
+            " sum(outcome = 'failed') AS bad FROM results"
+            " WHERE component = ? AND time >= ? AND time < ? AND outcome != 'unknown'"
+        )
         args = [component, _stamp(start), _stamp(end)]
         for window_start, window_end in excluded:
             query += " AND NOT (time >= ? AND time < ?)"
@@ -156,9 +170,7 @@ class ResultsDB:
         with self._connect() as db:
             rows = db.execute(query + " GROUP BY hour ORDER BY hour", args).fetchall()
         return [
-            (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=UTC),
-             row["n"], row["bad"])
-            for row in rows
+            (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=UTC), row["n"], row["bad"]) for row in rows
         ]
 
     def purge(self, retention_days: int, now: datetime) -> int:

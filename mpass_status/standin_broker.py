@@ -21,10 +21,21 @@ PATHS = {
     "authnsources": "/idp/profile/api/authnsources",
     "authorize": "/idp/profile/oidc/authorize",
 }
-FAULTS = ("500", "hang", "reset", "slow", "html", "truncated", "wrong_issuer", "expired_metadata",
-          "expiring_cert", "expired_cert", "vanished_source", "xml_bomb")
-SOURCES = [("wilma", "Wilma"), ("adfs", "ADFS"), ("entra-id", "Entra ID"),
-           ("google", "Google"), ("opinsys", "Opinsys")]
+FAULTS = (
+    "500",
+    "hang",
+    "reset",
+    "slow",
+    "html",
+    "truncated",
+    "wrong_issuer",
+    "expired_metadata",
+    "expiring_cert",
+    "expired_cert",
+    "vanished_source",
+    "xml_bomb",
+)
+SOURCES = [("wilma", "Wilma"), ("adfs", "ADFS"), ("entra-id", "Entra ID"), ("google", "Google"), ("opinsys", "Opinsys")]
 XML_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
@@ -60,8 +71,10 @@ class StandinBroker:
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.tls_socket = socket.create_server(("127.0.0.1", 0))
         self.tls_url = f"https://127.0.0.1:{self.tls_socket.getsockname()[1]}"
-        self._threads = [threading.Thread(target=self.server.serve_forever, daemon=True),
-                         threading.Thread(target=self._serve_tls, daemon=True)]
+        self._threads = [
+            threading.Thread(target=self.server.serve_forever, daemon=True),
+            threading.Thread(target=self._serve_tls, daemon=True),
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -165,7 +178,7 @@ class StandinBroker:
         return f"""<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
     xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{self.entity_id}"
-    validUntil="{until.strftime('%Y-%m-%dT%H:%M:%SZ')}">
+    validUntil="{until.strftime("%Y-%m-%dT%H:%M:%SZ")}">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
     <md:KeyDescriptor use="signing">
       <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{certs.der_base64(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
@@ -180,8 +193,12 @@ class StandinBroker:
     def authnsources(self, fault) -> list:
         """Returns the sources list in the broker's shape: id, title, iconUrl and tags."""
         return [
-            {"id": f"mpassid-{ident}", "title": title, "iconUrl": f"{self.base_url}/icons/{ident}.png",
-             "tags": ["opettaja", "oppilas"]}
+            {
+                "id": f"mpassid-{ident}",
+                "title": title,
+                "iconUrl": f"{self.base_url}/icons/{ident}.png",
+                "tags": ["opettaja", "oppilas"],
+            }
             for ident, title in SOURCES
             if not (fault == "vanished_source" and title == self.vanished_source)
         ]
@@ -243,8 +260,7 @@ def _handler(broker: StandinBroker):
                         broker.set_fault(target, None if fault in ("", "none") else fault)
             except ValueError as exc:
                 return self._send(400, str(exc).encode(), "text/plain")
-            self._send(200, json.dumps({"faults": broker.faults, "tls": broker.tls_mode}).encode(),
-                       "application/json")
+            self._send(200, json.dumps({"faults": broker.faults, "tls": broker.tls_mode}).encode(), "application/json")
 
         def _send(self, status, body, media):
             try:

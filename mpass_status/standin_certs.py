@@ -19,8 +19,7 @@ def _name(common_name):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def certificate(key, common_name, not_after, issuer_key=None, issuer_name=None, ca=False,
-                hosts=()):
+def certificate(key, common_name, not_after, issuer_key=None, issuer_name=None, ca=False, hosts=()):
     """Returns a certificate for key valid until not_after, self-signed unless an issuer is given."""
     now = datetime.now(UTC)
     not_before = min(now, not_after) - timedelta(days=365)
@@ -35,8 +34,7 @@ def certificate(key, common_name, not_after, issuer_key=None, issuer_name=None, 
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
     if hosts:
-        names = [x509.IPAddress(ipaddress.ip_address(h)) if h[0].isdigit() else x509.DNSName(h)
-                 for h in hosts]
+        names = [x509.IPAddress(ipaddress.ip_address(h)) if h[0].isdigit() else x509.DNSName(h) for h in hosts]
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     return builder.sign(issuer_key or key, hashes.SHA256())
 
@@ -66,8 +64,14 @@ def _b64url_uint(number: int) -> str:
 def public_jwk(key, kid: str) -> dict:
     """Returns the RSA public key as a signing JWK."""
     numbers = key.public_key().public_numbers()
-    return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
-            "n": _b64url_uint(numbers.n), "e": _b64url_uint(numbers.e)}
+    return {
+        "kty": "RSA",
+        "use": "sig",
+        "alg": "RS256",
+        "kid": kid,
+        "n": _b64url_uint(numbers.n),
+        "e": _b64url_uint(numbers.e),
+    }
 
 
 class TLSMaterial:
@@ -82,9 +86,11 @@ class TLSMaterial:
         key_file = directory / "standin-server.key"
         key_file.write_bytes(key_pem(self.server_key))
         self.files = {}
-        for mode, not_after in (("valid", now + timedelta(days=365)),
-                                ("expiring", now + timedelta(days=10)),
-                                ("expired", now - timedelta(days=2))):
+        for mode, not_after in (
+            ("valid", now + timedelta(days=365)),
+            ("expiring", now + timedelta(days=10)),
+            ("expired", now - timedelta(days=2)),
+        ):
             cert = certificate(self.server_key, hosts[0], not_after, ca_key, ca.subject, hosts=hosts)
             cert_file = directory / f"standin-server-{mode}.pem"
             cert_file.write_bytes(pem(cert))

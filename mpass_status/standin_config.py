@@ -22,20 +22,49 @@ def _checks(broker, env: str, timeout, interval) -> list[dict]:
     prefix = "prod" if env == "production" else "test"
     base = broker.base_url
     checks = [
-        {"id": f"{prefix}-oidc-discovery", "kind": "oidc", "component": f"{prefix}-oidc",
-         "url": base + PATHS["discovery"], "issuer": broker.issuer},
-        {"id": f"{prefix}-oidc-authorize", "kind": "http", "component": f"{prefix}-oidc",
-         "url": base + PATHS["authorize"]},
-        {"id": f"{prefix}-saml-metadata", "kind": "saml", "component": f"{prefix}-saml",
-         "url": base + PATHS["metadata"], "entity_id": broker.entity_id},
-        {"id": f"{prefix}-tls", "kind": "tls", "components": [f"{prefix}-oidc", f"{prefix}-saml"],
-         "url": broker.tls_url, "ca_file": broker.ca_file},
+        {
+            "id": f"{prefix}-oidc-discovery",
+            "kind": "oidc",
+            "component": f"{prefix}-oidc",
+            "url": base + PATHS["discovery"],
+            "issuer": broker.issuer,
+        },
+        {
+            "id": f"{prefix}-oidc-authorize",
+            "kind": "http",
+            "component": f"{prefix}-oidc",
+            "url": base + PATHS["authorize"],
+        },
+        {
+            "id": f"{prefix}-saml-metadata",
+            "kind": "saml",
+            "component": f"{prefix}-saml",
+            "url": base + PATHS["metadata"],
+            "entity_id": broker.entity_id,
+        },
+        {
+            "id": f"{prefix}-tls",
+            "kind": "tls",
+            "components": [f"{prefix}-oidc", f"{prefix}-saml"],
+            "url": broker.tls_url,
+            "ca_file": broker.ca_file,
+        },
     ]
     if env == "production":
-        checks.append({"id": "prod-authsources", "kind": "authsources",
-                       "url": base + PATHS["authnsources"] + "?lang=FI",
-                       "sources": {"wilma": "Wilma", "adfs": "ADFS", "entra-id": "Entra ID",
-                                   "google": "Google", "opinsys": "Opinsys"}})
+        checks.append(
+            {
+                "id": "prod-authsources",
+                "kind": "authsources",
+                "url": base + PATHS["authnsources"] + "?lang=FI",
+                "sources": {
+                    "wilma": "Wilma",
+                    "adfs": "ADFS",
+                    "entra-id": "Entra ID",
+                    "google": "Google",
+                    "opinsys": "Opinsys",
+                },
+            }
+        )
     for check in checks:
         check.update(environment=env, timeout=timeout, interval=interval)
     return checks
@@ -44,14 +73,25 @@ def _checks(broker, env: str, timeout, interval) -> list[dict]:
 def standin_config_text(production, test=None, timeout=2, interval=10, probe=None) -> str:
     """Returns TOML with the shipped site, groups and components and checks against the stand-ins."""
     site = load_config(SHIPPED)
-    lines = ["[site]", f"name = {_names(site.name)}", f"base_url = {_q(site.base_url)}",
-             f"languages = {_q(list(site.languages))}", f"timezone = {_q(str(site.timezone))}",
-             f"contact_email = {_q(site.contact_email)}", ""]
+    lines = [
+        "[site]",
+        f"name = {_names(site.name)}",
+        f"base_url = {_q(site.base_url)}",
+        f"languages = {_q(list(site.languages))}",
+        f"timezone = {_q(str(site.timezone))}",
+        f"contact_email = {_q(site.contact_email)}",
+        "",
+    ]
     for group in site.groups:
         lines += ["[[groups]]", f"id = {_q(group.id)}", f"name = {_names(group.name)}", ""]
     for comp in site.components:
-        lines += ["[[components]]", f"id = {_q(comp.id)}", f"group = {_q(comp.group)}",
-                  f"name = {_names(comp.name)}", ""]
+        lines += [
+            "[[components]]",
+            f"id = {_q(comp.id)}",
+            f"group = {_q(comp.group)}",
+            f"name = {_names(comp.name)}",
+            "",
+        ]
     lines.append("[probe]")
     lines += [f"{key} = {_q(value)}" for key, value in (probe or {}).items()]
     lines.append("")

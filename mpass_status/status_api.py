@@ -29,35 +29,67 @@ def _notices():
 
 
 def _page(config, lang, updated):
-    return {"id": PAGE_ID, "name": config.name[lang], "url": config.base_url,
-            "time_zone": str(config.timezone), "updated_at": _iso(updated, config.timezone)}
+    return {
+        "id": PAGE_ID,
+        "name": config.name[lang],
+        "url": config.base_url,
+        "time_zone": str(config.timezone),
+        "updated_at": _iso(updated, config.timezone),
+    }
 
 
 def _components(config, snap, lang):
     tz, rows = config.timezone, []
     for position, comp in enumerate(config.components, start=1):
         live = snap["components"][comp.id]
-        rows.append({
-            "id": comp.id, "name": comp.name[lang], "status": live["statuspage_status"],
-            "created_at": None, "updated_at": _iso(live["evidence_time"] or snap["time"], tz),
-            "position": position, "description": live["reason"], "showcase": True,
-            "start_date": None, "group_id": comp.group, "page_id": PAGE_ID, "group": False,
-            "only_show_if_degraded": False,
-            # Beyond Statuspage: our own state (with unknown) and who decided it.
-            "mpass_state": live["state"], "mpass_source": live["source"],
-        })
-    order = {"operational": 0, "under_maintenance": 1, "degraded_performance": 2,
-             "partial_outage": 3, "major_outage": 4}
+        rows.append(
+            {
+                "id": comp.id,
+                "name": comp.name[lang],
+                "status": live["statuspage_status"],
+                "created_at": None,
+                "updated_at": _iso(live["evidence_time"] or snap["time"], tz),
+                "position": position,
+                "description": live["reason"],
+                "showcase": True,
+                "start_date": None,
+                "group_id": comp.group,
+                "page_id": PAGE_ID,
+                "group": False,
+                "only_show_if_degraded": False,
+                # Beyond Statuspage: our own state (with unknown) and who decided it.
+                "mpass_state": live["state"],
+                "mpass_source": live["source"],
+            }
+        )
+    order = {
+        "operational": 0,
+        "under_maintenance": 1,
+        "degraded_performance": 2,
+        "partial_outage": 3,
+        "major_outage": 4,
+    }
     for group in config.groups:
         members = [row for row in rows if row["group_id"] == group.id]
         worst = max((row["status"] for row in members), key=order.get, default="operational")
-        rows.append({
-            "id": group.id, "name": group.name[lang], "status": worst, "created_at": None,
-            "updated_at": _iso(snap["time"], tz), "position": len(rows) + 1, "description": None,
-            "showcase": False, "start_date": None, "group_id": None, "page_id": PAGE_ID,
-            "group": True, "only_show_if_degraded": False,
-            "components": [row["id"] for row in members],
-        })
+        rows.append(
+            {
+                "id": group.id,
+                "name": group.name[lang],
+                "status": worst,
+                "created_at": None,
+                "updated_at": _iso(snap["time"], tz),
+                "position": len(rows) + 1,
+                "description": None,
+                "showcase": False,
+                "start_date": None,
+                "group_id": None,
+                "page_id": PAGE_ID,
+                "group": True,
+                "only_show_if_degraded": False,
+                "components": [row["id"] for row in members],
+            }
+        )
     return rows
 
 
@@ -70,16 +102,27 @@ def _notice_json(notice, config, lang, components, now):
         status = updates[0].stage if updates else "investigating"
     start, end = live_status.at(notice.start), live_status.at(notice.end)
     body = {
-        "id": notice.id, "name": notice.text("title", lang).value, "status": status,
-        "created_at": _iso(notice.published, tz), "updated_at": _iso(notice.updated, tz),
-        "monitoring_at": None, "resolved_at": None, "started_at": _iso(start, tz),
+        "id": notice.id,
+        "name": notice.text("title", lang).value,
+        "status": status,
+        "created_at": _iso(notice.published, tz),
+        "updated_at": _iso(notice.updated, tz),
+        "monitoring_at": None,
+        "resolved_at": None,
+        "started_at": _iso(start, tz),
         "impact": "maintenance" if notice.type == "maintenance" else IMPACT.get(notice.severity, "none"),
         "shortlink": config.base_url + url_for("pages.notice", lang=lang, slug=notice.slug),
         "page_id": PAGE_ID,
         "incident_updates": [
-            {"id": f"{notice.id}-{n}", "status": u.stage, "body": notice.update_text(u, lang).value,
-             "created_at": _iso(u.time.at, tz), "updated_at": _iso(u.time.at, tz),
-             "display_at": _iso(u.time.at, tz), "incident_id": notice.id}
+            {
+                "id": f"{notice.id}-{n}",
+                "status": u.stage,
+                "body": notice.update_text(u, lang).value,
+                "created_at": _iso(u.time.at, tz),
+                "updated_at": _iso(u.time.at, tz),
+                "display_at": _iso(u.time.at, tz),
+                "incident_id": notice.id,
+            }
             for n, u in enumerate(updates)
         ],
         "components": [c for c in components if c["id"] in notice.components],
@@ -94,16 +137,24 @@ def _summary(now):
     lang, notices = _lang(config), _notices()
     snap = live_status.snapshot(current_app, now, notices)
     components = _components(config, snap, lang)
-    incidents = [_notice_json(n, config, lang, components, now) for n in notices
-                 if n.type == "incident" and n.is_ongoing(now)]
-    maintenances = [_notice_json(n, config, lang, components, now) for n in notices
-                    if n.type == "maintenance" and not n.cancelled
-                    and (n.is_ongoing(now) or n.is_upcoming(now))]
+    incidents = [
+        _notice_json(n, config, lang, components, now) for n in notices if n.type == "incident" and n.is_ongoing(now)
+    ]
+    maintenances = [
+        _notice_json(n, config, lang, components, now)
+        for n in notices
+        if n.type == "maintenance" and not n.cancelled and (n.is_ongoing(now) or n.is_upcoming(now))
+    ]
     moments = [snap["last_round"]] + [n.updated for n in notices if n.updated <= now]
     updated = max((m for m in moments if m), default=now)
     status = {"indicator": snap["indicator"], "description": snap["description"]}
-    return {"page": _page(config, lang, updated), "components": components, "incidents": incidents,
-            "scheduled_maintenances": maintenances, "status": status}
+    return {
+        "page": _page(config, lang, updated),
+        "components": components,
+        "incidents": incidents,
+        "scheduled_maintenances": maintenances,
+        "status": status,
+    }
 
 
 @bp.route("/api/v2/summary.json")
@@ -144,8 +195,11 @@ def readyz():
     body = {
         "notices": notices,
         "database": {"ok": db.writable()},
-        "probe": {"last_round": _iso(last, UTC), "age_seconds": None if age is None else round(age, 1),
-                  "fresh": age is not None and age <= limit},
+        "probe": {
+            "last_round": _iso(last, UTC),
+            "age_seconds": None if age is None else round(age, 1),
+            "fresh": age is not None and age <= limit,
+        },
     }
     body["ready"] = notices["ok"] and body["database"]["ok"]
     return jsonify(body), 200 if body["ready"] else 503

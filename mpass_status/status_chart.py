@@ -9,7 +9,8 @@ WIDTH, HEIGHT, PAD = 600, 160, 32
 def response_points(results, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """Returns (time, ms) of results from start to end (inclusive) that measured a response, oldest first."""
     return sorted(
-        (r.time, r.response_ms) for r in results
+        (r.time, r.response_ms)
+        for r in results
         if r.response_ms is not None and r.outcome != "unknown" and start <= r.time <= end
     )
 
@@ -20,8 +21,10 @@ def response_chart_svg(points, end: datetime, title: str, hours: int = 24, chart
     start = end - timedelta(hours=hours)
     values = [ms for _, ms in points]
     if values:
-        desc = (f"{len(values)} measurements in the last {hours} hours: fastest {min(values)} ms, "
-                f"median {sorted(values)[len(values) // 2]} ms, slowest {max(values)} ms.")
+        desc = (
+            f"{len(values)} measurements in the last {hours} hours: fastest {min(values)} ms, "
+            f"median {sorted(values)[len(values) // 2]} ms, slowest {max(values)} ms."
+        )
     else:
         desc = f"No response-time measurements in the last {hours} hours."
     top = max(values + [100])
@@ -35,8 +38,10 @@ def response_chart_svg(points, end: datetime, title: str, hours: int = 24, chart
 
     line = " ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in points)
     parts = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
-         f' aria-labelledby="{chart_id}-title {chart_id}-desc" class="response-chart">'),
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
+            f' aria-labelledby="{chart_id}-title {chart_id}-desc" class="response-chart">'
+        ),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="currentColor"/>',

@@ -38,7 +38,11 @@ def test_broker(_brokers):
 def standin_config(tmp_path, broker, test_broker):
     """The site configuration with every check pointing at the stand-ins and the database in tmp_path."""
     path = write_standin_config(
-        tmp_path / "status.toml", broker, test_broker, timeout=CHECK_TIMEOUT, interval=10,
+        tmp_path / "status.toml",
+        broker,
+        test_broker,
+        timeout=CHECK_TIMEOUT,
+        interval=10,
         probe={"database": str(tmp_path / "status.sqlite3"), "slow_ms": 500},
     )
     return load_config(path)

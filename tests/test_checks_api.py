@@ -18,7 +18,8 @@ def _notice(folder, slug, kind, severity, affected, start, end=None):
     stamp = helsinki.strftime("%Y-%m-%d %H:%M")
     stage = "in_progress" if kind == "maintenance" else "investigating"
     end_text = end.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%Y-%m-%d %H:%M") if end else ""
-    (folder / f"{slug}.md").write_text(f"""---
+    (folder / f"{slug}.md").write_text(
+        f"""---
 id: {slug}
 type: {kind}
 severity: {severity}
@@ -37,15 +38,22 @@ updates:
     fi: Selvitämme.
     sv: Vi utreder.
 ---
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
 def site(tmp_path, standin_config, notices_dir):
-    return create_app({
-        "TESTING": True, "STATUS_CONFIG": str(standin_config.path), "NOTICES_DIR": str(notices_dir),
-        "DATABASE": str(tmp_path / "site.sqlite3"), "NOTICE_CHECK_SECONDS": 0,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "STATUS_CONFIG": str(standin_config.path),
+            "NOTICES_DIR": str(notices_dir),
+            "DATABASE": str(tmp_path / "site.sqlite3"),
+            "NOTICE_CHECK_SECONDS": 0,
+        }
+    )
 
 
 def _components(client):
@@ -100,8 +108,15 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
 def test_staff_notices_win_and_appear_as_incidents_and_maintenances(site, broker, notices_dir):
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     _notice(notices_dir, "2026-01-01-wilma", "incident", "disrupted", "wilma", now - timedelta(hours=1))
-    _notice(notices_dir, "2026-01-02-huolto", "maintenance", "down", "test-saml", now - timedelta(minutes=30),
-            now + timedelta(hours=1))
+    _notice(
+        notices_dir,
+        "2026-01-02-huolto",
+        "maintenance",
+        "down",
+        "test-saml",
+        now - timedelta(minutes=30),
+        now + timedelta(hours=1),
+    )
     prober.run_round(site, prober.open_db(site))
     body, components = _components(site.test_client())
     assert (components["wilma"]["status"], components["wilma"]["mpass_source"]) == ("partial_outage", "staff")

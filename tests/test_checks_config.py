@@ -20,11 +20,19 @@ def test_shipped_configuration_is_valid_and_checks_the_real_brokers():
     assert {("production", k) for k in ("oidc", "saml", "authsources", "tls", "http")} <= kinds
     assert {("test", k) for k in ("oidc", "saml", "tls", "http")} <= kinds
     paths = {c.url.split("/", 3)[3] if c.url.count("/") > 2 else "" for c in checks}
-    assert {".well-known/openid-configuration", "idp/shibboleth",
-            "idp/profile/api/authnsources?lang=FI", "idp/profile/oidc/authorize"} <= paths
+    assert {
+        ".well-known/openid-configuration",
+        "idp/shibboleth",
+        "idp/profile/api/authnsources?lang=FI",
+        "idp/profile/oidc/authorize",
+    } <= paths
     probe = parse_probe(config)
-    assert (probe.failures_to_down, probe.successes_to_up, probe.stale_after_intervals,
-            probe.retention_days) == (3, 2, 3, 90)
+    assert (probe.failures_to_down, probe.successes_to_up, probe.stale_after_intervals, probe.retention_days) == (
+        3,
+        2,
+        3,
+        90,
+    )
     assert probe.database == SHIPPED.parent / "instance" / "status.sqlite3"
 
 
@@ -45,23 +53,40 @@ url = "https://broker.example/idp/profile/oidc/authorize"
 """
 
 
-@pytest.mark.parametrize("check, expected", [
-    ('id = "a"\nkind = "ping"\nenvironment = "production"\ncomponent = "prod-oidc"\nurl = "https://x.example"',
-     "check a: kind must be one of"),
-    ('id = "b"\nkind = "http"\nenvironment = "staging"\ncomponent = "prod-oidc"\nurl = "https://x.example"',
-     "check b: environment must be production or test"),
-    ('id = "c"\nkind = "http"\nenvironment = "test"\ncomponent = "nope"\nurl = "https://x.example"',
-     "check c: unknown component nope"),
-    ('id = "d"\nkind = "oidc"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"',
-     "check d: an oidc check needs 'issuer'"),
-    ('id = "e"\nkind = "saml"\nenvironment = "test"\ncomponent = "test-saml"\nurl = "ftp://x.example"',
-     "check e: 'url' must be an http(s) address"),
-    ('id = "f"\nkind = "authsources"\nenvironment = "test"\nurl = "https://x.example"',
-     "check f: 'sources' must map component ids"),
-    ('id = "g"\nkind = "http"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\n'
-     'timeout = 60\ninterval = 30',
-     "check g: 'timeout' must be shorter than 'interval'"),
-])
+@pytest.mark.parametrize(
+    "check, expected",
+    [
+        (
+            'id = "a"\nkind = "ping"\nenvironment = "production"\ncomponent = "prod-oidc"\nurl = "https://x.example"',
+            "check a: kind must be one of",
+        ),
+        (
+            'id = "b"\nkind = "http"\nenvironment = "staging"\ncomponent = "prod-oidc"\nurl = "https://x.example"',
+            "check b: environment must be production or test",
+        ),
+        (
+            'id = "c"\nkind = "http"\nenvironment = "test"\ncomponent = "nope"\nurl = "https://x.example"',
+            "check c: unknown component nope",
+        ),
+        (
+            'id = "d"\nkind = "oidc"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"',
+            "check d: an oidc check needs 'issuer'",
+        ),
+        (
+            'id = "e"\nkind = "saml"\nenvironment = "test"\ncomponent = "test-saml"\nurl = "ftp://x.example"',
+            "check e: 'url' must be an http(s) address",
+        ),
+        (
+            'id = "f"\nkind = "authsources"\nenvironment = "test"\nurl = "https://x.example"',
+            "check f: 'sources' must map component ids",
+        ),
+        (
+            'id = "g"\nkind = "http"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\n'
+            "timeout = 60\ninterval = 30",
+            "check g: 'timeout' must be shorter than 'interval'",
+        ),
+    ],
+)
 def test_mistakes_are_named_with_the_check_id(tmp_path, check, expected):
     config = _config(tmp_path, GOOD + "\n[[checks]]\n" + check)
     problems = validate_checks(config)

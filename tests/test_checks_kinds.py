@@ -65,8 +65,7 @@ def test_vanished_source_fails_only_its_component(standin_config, broker):
     broker.set_fault("authnsources", "vanished_source")
     results = [r for r in round_of(standin_config) if r.check_id == "prod-authsources"]
     outcomes = {r.component: r.outcome for r in results}
-    assert outcomes == {"wilma": "ok", "adfs": "ok", "entra-id": "ok", "google": "ok",
-                        "opinsys": "failed"}
+    assert outcomes == {"wilma": "ok", "adfs": "ok", "entra-id": "ok", "google": "ok", "opinsys": "failed"}
     assert by_check(results, "opinsys")["prod-authsources"].reason == "source Opinsys no longer offered"
 
 
@@ -76,10 +75,13 @@ def test_authsources_must_be_a_list_of_objects(standin_config, broker):
     assert (result.outcome, result.code) == ("failed", "not_json")
 
 
-@pytest.mark.parametrize("mode, outcome, reason", [
-    ("expiring", "degraded", "TLS certificate expires on "),
-    ("expired", "failed", "TLS certificate expired on "),
-])
+@pytest.mark.parametrize(
+    "mode, outcome, reason",
+    [
+        ("expiring", "degraded", "TLS certificate expires on "),
+        ("expired", "failed", "TLS certificate expired on "),
+    ],
+)
 def test_tls_certificate_expiry(standin_config, broker, mode, outcome, reason):
     broker.set_tls(mode)
     result = by_check(round_of(standin_config), "prod-saml")["prod-tls"]

@@ -17,8 +17,16 @@ from mpass_status.status_chart import response_chart_svg, response_points
 pytest_plugins = ["tests.broker_fixtures"]
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-CHECK = Check("prod-oidc-discovery", "oidc", "production", "https://x.example", ("prod-oidc",),
-              timeout=5, interval=60, issuer="https://x.example")
+CHECK = Check(
+    "prod-oidc-discovery",
+    "oidc",
+    "production",
+    "https://x.example",
+    ("prod-oidc",),
+    timeout=5,
+    interval=60,
+    issuer="https://x.example",
+)
 PROBE = ProbeSettings()
 
 
@@ -34,29 +42,41 @@ class Notice:
 
 
 def result(when, outcome, code=None, ms=100):
-    return CheckResult(when, CHECK.id, "oidc", "prod-oidc", "production", CHECK.url, outcome,
-                       ms, code or ("ok" if outcome == "ok" else "timeout"), {"ms": ms, "seconds": 5})
+    return CheckResult(
+        when,
+        CHECK.id,
+        "oidc",
+        "prod-oidc",
+        "production",
+        CHECK.url,
+        outcome,
+        ms,
+        code or ("ok" if outcome == "ok" else "timeout"),
+        {"ms": ms, "seconds": 5},
+    )
 
 
 def state_after(outcomes, probe=PROBE, now=NOW):
     # The newest result is from a minute before NOW; `now` is when the state is asked for.
     results = [result(NOW - timedelta(minutes=len(outcomes) - i), o) for i, o in enumerate(outcomes)]
-    return component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], probe,
-                            now)["prod-oidc"]
+    return component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], probe, now)["prod-oidc"]
 
 
-@pytest.mark.parametrize("outcomes, state, code", [
-    (["ok", "ok"], "operational", "ok"),
-    (["ok", "failed"], "degraded", "timeout"),
-    (["ok", "failed", "failed"], "degraded", "timeout"),
-    (["ok", "failed", "failed", "failed"], "down", "timeout"),
-    (["failed", "failed", "failed", "ok"], "down", "recovering"),
-    (["failed", "failed", "failed", "ok", "failed", "ok"], "down", "recovering"),
-    (["failed", "failed", "failed", "ok", "ok"], "operational", "ok"),
-    (["failed", "failed", "failed", "unknown", "ok", "ok"], "operational", "ok"),
-    (["ok", "degraded"], "degraded", "timeout"),
-    (["ok", "ok", "unknown"], "unknown", "timeout"),
-])
+@pytest.mark.parametrize(
+    "outcomes, state, code",
+    [
+        (["ok", "ok"], "operational", "ok"),
+        (["ok", "failed"], "degraded", "timeout"),
+        (["ok", "failed", "failed"], "degraded", "timeout"),
+        (["ok", "failed", "failed", "failed"], "down", "timeout"),
+        (["failed", "failed", "failed", "ok"], "down", "recovering"),
+        (["failed", "failed", "failed", "ok", "failed", "ok"], "down", "recovering"),
+        (["failed", "failed", "failed", "ok", "ok"], "operational", "ok"),
+        (["failed", "failed", "failed", "unknown", "ok", "ok"], "operational", "ok"),
+        (["ok", "degraded"], "degraded", "timeout"),
+        (["ok", "ok", "unknown"], "unknown", "timeout"),
+    ],
+)
 def test_down_after_three_failures_and_up_after_two_successes(outcomes, state, code):
     status = state_after(outcomes)
     assert (status.state, status.code, status.source) == (state, code, "checks")
@@ -82,13 +102,16 @@ def test_never_green_without_fresh_evidence():
 
 
 def test_ongoing_notices_take_precedence_over_checks():
-    states = {"prod-oidc": state_after(["ok", "ok"]), "prod-saml": state_after(["ok", "ok"]),
-              "wilma": state_after(["ok", "ok"]), "adfs": state_after(["failed"] * 3)}
+    states = {
+        "prod-oidc": state_after(["ok", "ok"]),
+        "prod-saml": state_after(["ok", "ok"]),
+        "wilma": state_after(["ok", "ok"]),
+        "adfs": state_after(["failed"] * 3),
+    }
     notices = [
         Notice("outage", "incident", "down", ("prod-oidc",), NOW - timedelta(hours=1)),
         Notice("slow", "incident", "disrupted", ("prod-oidc", "adfs"), NOW - timedelta(hours=1)),
-        Notice("upgrade", "maintenance", "down", ("prod-saml",), NOW - timedelta(minutes=5),
-               NOW + timedelta(hours=1)),
+        Notice("upgrade", "maintenance", "down", ("prod-saml",), NOW - timedelta(minutes=5), NOW + timedelta(hours=1)),
         Notice("old", "incident", "down", ("wilma",), NOW - timedelta(days=2), NOW - timedelta(days=1)),
         Notice("called-off", "maintenance", "down", ("wilma",), NOW - timedelta(hours=1), cancelled=True),
         Notice("later", "incident", "down", ("wilma",), NOW + timedelta(hours=1)),
@@ -187,8 +210,9 @@ def test_flask_probe_prints_a_table_of_results(tmp_path, standin_config, broker)
     output = outcome.output
     lines = output.splitlines()
     assert lines[0].split() == ["CHECK", "COMPONENT", "OUTCOME", "MS", "REASON"]
-    assert any(line.startswith("prod-oidc-discovery") and "failed" in line and "issuer mismatch" in line
-               for line in lines)
+    assert any(
+        line.startswith("prod-oidc-discovery") and "failed" in line and "issuer mismatch" in line for line in lines
+    )
     assert sum(" ok " in line for line in lines) >= 10
     assert len(prober.open_db(app).latest_per_check()) == len(lines) - 1
 

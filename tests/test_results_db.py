@@ -14,10 +14,19 @@ pytest_plugins = ["tests.broker_fixtures"]
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def result(when, outcome="ok", check_id="prod-oidc-discovery", component="prod-oidc", ms=120,
-           code="ok", params=None):
-    return CheckResult(when, check_id, "oidc", component, "production", "https://x.example",
-                       outcome, ms, code, params if params is not None else {"ms": ms})
+def result(when, outcome="ok", check_id="prod-oidc-discovery", component="prod-oidc", ms=120, code="ok", params=None):
+    return CheckResult(
+        when,
+        check_id,
+        "oidc",
+        component,
+        "production",
+        "https://x.example",
+        outcome,
+        ms,
+        code,
+        params if params is not None else {"ms": ms},
+    )
 
 
 def test_schema_is_created_in_wal_mode(results_db, tmp_path):
@@ -34,8 +43,9 @@ def test_round_round_trips_with_codes_params_and_aware_times(results_db):
     assert results_db.last_round_time() is None
     failing = result(NOW, "failed", ms=None, code="timeout", params={"seconds": 10})
     results_db.insert_round([result(NOW - timedelta(minutes=1))], NOW - timedelta(minutes=1), NOW)
-    results_db.insert_round([failing, result(NOW, component="wilma", check_id="prod-authsources")],
-                            NOW, NOW + timedelta(seconds=3))
+    results_db.insert_round(
+        [failing, result(NOW, component="wilma", check_id="prod-authsources")], NOW, NOW + timedelta(seconds=3)
+    )
     latest = {(r.check_id, r.component): r for r in results_db.latest_per_check()}
     assert latest[("prod-oidc-discovery", "prod-oidc")] == failing
     assert latest[("prod-oidc-discovery", "prod-oidc")].reason == "timeout after 10 s"
