@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
 
-.PHONY: setup run test check lint translations-update clean
+.PHONY: setup run demo probe test check lint translations-update clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,25 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 setup: $(BIN)/.installed $(MO)
 
+# STATUS_PROBE=1 starts the broker checks inside the site; a file lock in
+# instance/ keeps it to one prober however many server workers run.
 run: setup
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	STATUS_PROBE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# One round of broker checks, printed as a table.
+probe: setup
+	$(FLASK) probe
+
+# The site against two stand-in brokers on 127.0.0.1, no internet needed.
+# Switch faults on from a browser, e.g. <broker>/_standin/fault?metadata=500
+demo: setup
+	mkdir -p instance && rm -f instance/demo-status.toml
+	$(BIN)/python -m mpass_status.standin_broker --write-config instance/demo-status.toml \
+	    --database $(CURDIR)/instance/demo.sqlite3 & broker=$$!; \
+	trap "kill $$broker 2>/dev/null || true" EXIT INT TERM; \
+	while [ ! -f instance/demo-status.toml ]; do sleep 0.2; done; \
+	STATUS_CONFIG=instance/demo-status.toml STATUS_DATABASE=$(CURDIR)/instance/demo.sqlite3 STATUS_PROBE=1 \
+	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/ruff check .

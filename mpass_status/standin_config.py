@@ -113,5 +113,8 @@ def standin_config_text(production, test=None, timeout=2, interval=10, probe=Non
 def write_standin_config(path, production, test=None, **options) -> Path:
     """Writes the stand-in configuration to path and returns the path."""
     path = Path(path)
-    path.write_text(standin_config_text(production, test, **options), encoding="utf-8")
+    # Written aside and renamed, so a reader waiting for the file never sees half of it.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(standin_config_text(production, test, **options), encoding="utf-8")
+    partial.replace(path)
     return path
