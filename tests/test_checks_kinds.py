@@ -37,7 +37,6 @@ def test_healthy_brokers_give_ok_everywhere(standin_config):
         ("discovery", "truncated", "prod-oidc-discovery", "failed", "answer is not JSON"),
         ("discovery", "wrong_issuer", "prod-oidc-discovery", "failed", "issuer mismatch: expected http://127.0.0.1"),
         ("discovery", "reset", "prod-oidc-discovery", "failed", "connection reset by 127.0.0.1"),
-        ("discovery", "slow", "prod-oidc-discovery", "degraded", "slow response"),
         ("jwks", "html", "prod-oidc-discovery", "failed", "key set at http://127.0.0.1"),
         ("authorize", "500", "prod-oidc-authorize", "failed", "server error: HTTP status 500"),
         ("metadata", "truncated", "prod-saml-metadata", "failed", "metadata is not well-formed XML"),
@@ -59,6 +58,14 @@ def test_each_fault_is_one_result_with_a_readable_reason(
     assert result.reason.startswith(reason), result.reason
     # The other environment is untouched by this broker's fault.
     assert {r.outcome for r in results if r.environment == "test"} == {"ok"}
+
+
+def test_a_slow_answer_is_degraded(standin_config, broker):
+    broker.set_fault("discovery", "slow")  # answers after 0.8 s
+    checks = [replace(c, slow_ms=400) for c in parse_checks(standin_config) if c.kind == "oidc"]
+    result = by_check(run_checks(checks, parse_probe(standin_config)))["prod-oidc-discovery"]
+    assert (result.outcome, result.code, result.params["limit"]) == ("degraded", "slow", 400)
+    assert result.response_ms >= 800 and result.reason.startswith("slow response: ")
 
 
 def test_vanished_source_fails_only_its_component(standin_config, broker):
