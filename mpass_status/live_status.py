@@ -250,10 +250,10 @@ def _notices_of(app, notices):
 def snapshot(app, now=None, notices=None) -> dict:
     """Returns per-component state, source, reason and uptime plus the overall indicator, from the database only."""
     from mpass_status.checks_config import parse_checks, parse_probe
-    from mpass_status.prober import _site_config, open_db
+    from mpass_status.prober import open_db, site_config_of
 
     now = now or datetime.now(UTC)
-    config = _site_config(app)
+    config = site_config_of(app)
     probe, checks = parse_probe(config), parse_checks(config)
     db = open_db(app)
     notices = _notices_of(app, notices)
@@ -288,3 +288,14 @@ def snapshot(app, now=None, notices=None) -> dict:
         "last_round": db.last_round_time(),
         "components": components,
     }
+
+
+def response_chart(app, component: str, title: str, now=None) -> str:
+    """Returns the 24-hour response-time chart of a component as an accessible SVG string."""
+    from mpass_status.prober import open_db
+    from mpass_status.status_chart import response_chart_svg, response_points
+
+    now = now or datetime.now(UTC)
+    start = now - timedelta(hours=24)
+    points = response_points(open_db(app).results_between(start, now, component), start, now)
+    return response_chart_svg(points, now, title, chart_id=f"rt-{component}")

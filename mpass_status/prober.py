@@ -108,7 +108,8 @@ def run_checks(checks, probe, now=None) -> list[CheckResult]:
     return results
 
 
-def _site_config(app_or_config) -> SiteConfig:
+def site_config_of(app_or_config) -> SiteConfig:
+    """Returns the SiteConfig of an app (extension, STATUS_CONFIG or STATUS_CONFIG_PATH) or passes one through."""
     if isinstance(app_or_config, SiteConfig):
         return app_or_config
     app = app_or_config
@@ -123,7 +124,7 @@ def database_path(app_or_config) -> Path:
     """Returns the results database path: app.config['DATABASE'] if set, else [probe] database."""
     if not isinstance(app_or_config, SiteConfig) and app_or_config.config.get("DATABASE"):
         return Path(app_or_config.config["DATABASE"])
-    return parse_probe(_site_config(app_or_config)).database
+    return parse_probe(site_config_of(app_or_config)).database
 
 
 def open_db(app_or_config) -> ResultsDB:
@@ -133,7 +134,7 @@ def open_db(app_or_config) -> ResultsDB:
 
 def run_round(app_or_config, db: ResultsDB, checks=None, now=None) -> list[CheckResult]:
     """Runs the given (default: all) checks once, stores the round, purges old results and returns them."""
-    config = _site_config(app_or_config)
+    config = site_config_of(app_or_config)
     probe = parse_probe(config)
     checks = parse_checks(config) if checks is None else checks
     started = now or _now()
@@ -146,7 +147,7 @@ def run_round(app_or_config, db: ResultsDB, checks=None, now=None) -> list[Check
 
 def watch(app_or_config, db: ResultsDB, stop: threading.Event, on_round=None):
     """Runs each check at its own interval until stop is set."""
-    checks = parse_checks(_site_config(app_or_config))
+    checks = parse_checks(site_config_of(app_or_config))
     due = {check.id: 0.0 for check in checks}
     while not stop.is_set() and checks:
         moment = time.monotonic()
@@ -171,7 +172,7 @@ def start_background(app, stop: threading.Event | None = None):
         lock.close()
         return None
     db = open_db(app)
-    config = _site_config(app)
+    config = site_config_of(app)
     stop = stop or threading.Event()
 
     def run():

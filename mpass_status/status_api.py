@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from mpass_status import live_status
 from mpass_status.checks_config import parse_checks, parse_probe
-from mpass_status.prober import _site_config, open_db
+from mpass_status.prober import open_db, site_config_of
 
 bp = Blueprint("status_api", __name__)
 # Statuspage's incident impact for each notice severity.
@@ -133,7 +133,7 @@ def _notice_json(notice, config, lang, components, now):
 
 
 def _summary(now):
-    config = _site_config(current_app)
+    config = site_config_of(current_app)
     lang, notices = _lang(config), _notices()
     snap = live_status.snapshot(current_app, now, notices)
     components = _components(config, snap, lang)
@@ -180,7 +180,7 @@ def healthz():
 def readyz():
     """Says whether notices are loaded and the database is writable, and how old the last probe round is."""
     now = datetime.now(UTC)
-    config = _site_config(current_app)
+    config = site_config_of(current_app)
     try:
         snapshot = current_app.extensions["notice_store"].snapshot()
         notices = {"ok": True, "count": len(snapshot.notices), "problems": len(snapshot.problems)}

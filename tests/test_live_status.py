@@ -198,6 +198,8 @@ def test_fault_to_snapshot_through_thresholds_and_recovery(tmp_path, standin_con
     prober.run_round(app, db)
     snap = live_status.snapshot(app)
     assert snap["components"]["prod-saml"]["state"] == "operational"
+    chart = ET.fromstring(live_status.response_chart(app, "prod-saml", "SAML"))
+    assert "12 measurements in the last 24 hours" in chart.find("{http://www.w3.org/2000/svg}desc").text
     # The metadata and tls checks both cover prod-saml: 3 failures in 12 results.
     assert snap["components"]["prod-saml"]["uptime"]["24h"] == pytest.approx(9 / 12)
 
