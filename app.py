@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, pages, security
+from mpass_status import errors, i18n, labels, notice_cli, page_cache, pages, security
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     notice_cli.init_app(app)
     app.register_blueprint(pages.bp)
