@@ -1,4 +1,4 @@
-"""Serves the feeds under /fi/ and /sv/, with conditional GET."""
+"""Serves the feeds and the calendar under /fi/ and /sv/, with conditional GET."""
 
 import hashlib
 import mimetypes
@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, current_app, g, request, url_for
 
 from . import pages
+from .calendar_render import MIMETYPE as CALENDAR_MIMETYPE
+from .calendar_render import render_calendar
 from .feed_catalog import FeedSpec, find_spec
 from .feed_render import FORMATS, render_feed
 from .i18n import preferred_language
@@ -73,6 +75,14 @@ def feed(facet, value, fmt):
     return _respond(rendered, f"{FORMATS[fmt]}; charset=utf-8")
 
 
+@bp.route("/calendar.ics")
+def calendar():
+    config = pages.site_config()
+    snapshot, lang = pages.notices(), g.lang
+    rendered = _rendered((lang, "calendar"), snapshot, lambda: render_calendar(snapshot.notices, lang, config))
+    return _respond(rendered, f"{CALENDAR_MIMETYPE}; charset=utf-8")
+
+
 def feed_links() -> list[dict]:
     """Lists a page's autodiscovery links: the all-notices feeds, and on an archive filter its own feeds."""
     config = pages.site_config()
@@ -102,5 +112,6 @@ def init_app(app) -> None:
     # the type its name suggests; some systems know .rss only as application/x-rss+xml.
     mimetypes.add_type("application/rss+xml", ".rss")
     mimetypes.add_type("application/atom+xml", ".atom")
+    mimetypes.add_type(CALENDAR_MIMETYPE, ".ics")
     app.jinja_env.globals["feed_links"] = feed_links
     app.register_blueprint(bp)
