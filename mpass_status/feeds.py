@@ -1,17 +1,17 @@
-"""Serves the feeds and the calendar under /fi/ and /sv/, with conditional GET."""
+"""Serves the feeds, the calendar and the subscribe page under /fi/ and /sv/, with conditional GET."""
 
 import hashlib
 import mimetypes
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, g, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
 from . import pages
 from .calendar_render import MIMETYPE as CALENDAR_MIMETYPE
 from .calendar_render import render_calendar
-from .feed_catalog import FeedSpec, find_spec
-from .feed_render import FORMATS, render_feed
+from .feed_catalog import FeedSpec, feed_specs, find_spec
+from .feed_render import FORMATS, absolute, render_feed
 from .i18n import preferred_language
 
 bp = Blueprint("feeds", __name__, url_prefix="/<lang>")
@@ -21,6 +21,15 @@ bp.url_defaults(pages.add_lang)
 # Readers may poll every few minutes; a cache in between answers them meanwhile.
 MAX_AGE = 300
 FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom"}
+
+
+@bp.after_request
+def remember_language(response):
+    # The subscribe page remembers the reader's language like every page. Feeds and the calendar
+    # are shared by many readers and cached, so they set no cookie.
+    if response.mimetype == "text/html":
+        return pages.remember_language(response)
+    return response
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,43 @@ def calendar():
     snapshot, lang = pages.notices(), g.lang
     rendered = _rendered((lang, "calendar"), snapshot, lambda: render_calendar(snapshot.notices, lang, config))
     return _respond(rendered, f"{CALENDAR_MIMETYPE}; charset=utf-8")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A feed as the subscribe page lists it: what it carries and its addresses."""
+
+    spec: FeedSpec
+    label: str
+    name: str
+    description: str
+    urls: dict
+
+
+@bp.route("/subscribe/")
+def subscribe():
+    # Every url_for names its language: a static export (Frozen-Flask) rebuilds the URLs it saw
+    # without this request's g.lang.
+    config, lang = pages.site_config(), g.lang
+    subscriptions = [
+        Subscription(
+            spec,
+            spec.label(config, lang),
+            spec.name(config, lang),
+            spec.description(config, lang),
+            {fmt: absolute(config, "feeds.feed", lang=lang, fmt=fmt, **spec.url_args()) for fmt in FORMATS},
+        )
+        for spec in feed_specs(config)
+    ]
+    return render_template(
+        "subscribe.html",
+        everything=subscriptions[0],
+        by_facet={
+            facet: [s for s in subscriptions if s.spec.facet == facet] for facet in ("type", "group", "component")
+        },
+        calendar_url=absolute(config, "feeds.calendar", lang=lang),
+        format_names=FORMAT_NAMES,
+    )
 
 
 def feed_links() -> list[dict]:
