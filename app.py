@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, page_cache, pages, security
+from mpass_status import errors, feeds, i18n, labels, notice_cli, page_cache, pages, security
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -46,5 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     notice_cli.init_app(app)
     app.register_blueprint(pages.bp)
+    feeds.init_app(app)
     app.add_url_rule("/", "root", pages.root)
     return app
