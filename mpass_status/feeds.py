@@ -1,11 +1,9 @@
 """Serves the feeds, the calendar and the subscribe page under /fi/ and /sv/, with conditional GET."""
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 
 from . import pages
 from .calendar_render import MIMETYPE as CALENDAR_MIMETYPE
@@ -32,42 +30,13 @@ def remember_language(response):
     return response
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A feed or calendar as bytes, for one version of the notices."""
-
-    version: str
-    body: bytes
-    etag: str
-    # When these bytes were first served: a notice change elsewhere that leaves them alone keeps it.
-    since: datetime
-
-
-def _rendered(key: tuple, snapshot, render) -> Rendered:
-    """Returns the cached output for key, rendering it again when the notices have changed."""
-    # The ETag is a hash of the bytes rather than of snapshot.version alone: a feed keeps its ETag
-    # (and readers get 304) when a notice outside it changes, and changes it when a deployment
-    # changes its format or translations. The output carries no time of rendering, so every worker
-    # computes the same ETag. The cache is keyed on the snapshot's version, so a request that
-    # matches costs a lookup.
-    cache = current_app.extensions.setdefault("feed_cache", {})
-    found = cache.get(key)
-    if found is not None and found.version == snapshot.version:
-        return found
-    body = render()
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    since = found.since if found is not None and found.etag == etag else datetime.now(UTC).replace(microsecond=0)
-    cache[key] = Rendered(snapshot.version, body, etag, since)
-    return cache[key]
-
-
-def _respond(rendered: Rendered, content_type: str) -> Response:
-    response = Response(rendered.body, content_type=content_type)
-    response.set_etag(rendered.etag)
-    response.last_modified = rendered.since
+def _respond(body: bytes, content_type: str) -> Response:
+    # The page cache renders each feed once per version of the notices and gives it an
+    # ETag (a hash of the bytes) and a Last-Modified, so readers polling often get 304.
+    response = Response(body, content_type=content_type)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
-    return response.make_conditional(request)
+    return response
 
 
 @bp.route("/feed.<any(rss, atom):fmt>", defaults={"facet": None, "value": None})
@@ -77,19 +46,15 @@ def feed(facet, value, fmt):
     spec = find_spec(config, facet, value)
     if spec is None:
         abort(404)
-    snapshot, lang = pages.notices(), g.lang
-    rendered = _rendered(
-        (lang, spec.key, fmt), snapshot, lambda: render_feed(snapshot.notices, spec, fmt, lang, config)
-    )
-    return _respond(rendered, f"{FORMATS[fmt]}; charset=utf-8")
+    body = render_feed(pages.notices().notices, spec, fmt, g.lang, config)
+    return _respond(body, f"{FORMATS[fmt]}; charset=utf-8")
 
 
 @bp.route("/calendar.ics")
 def calendar():
     config = pages.site_config()
-    snapshot, lang = pages.notices(), g.lang
-    rendered = _rendered((lang, "calendar"), snapshot, lambda: render_calendar(snapshot.notices, lang, config))
-    return _respond(rendered, f"{CALENDAR_MIMETYPE}; charset=utf-8")
+    body = render_calendar(pages.notices().notices, g.lang, config)
+    return _respond(body, f"{CALENDAR_MIMETYPE}; charset=utf-8")
 
 
 @dataclass(frozen=True)
@@ -161,3 +126,4 @@ def init_app(app) -> None:
     mimetypes.add_type(CALENDAR_MIMETYPE, ".ics")
     app.jinja_env.globals["feed_links"] = feed_links
     app.register_blueprint(bp)
+    app.extensions["page_cache"].cacheable.add(bp.name)

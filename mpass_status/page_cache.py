@@ -6,6 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app, request
 
@@ -14,7 +15,7 @@ from flask import current_app, request
 MAX_AGE_SECONDS = 30
 MAX_ENTRIES = 2048
 # What a cached copy keeps; anything per-reader (Set-Cookie) is left to run again.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "Link")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Link")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Entry:
     headers: tuple
     body: bytes
     etag: str
+    # When these bytes were first rendered: a re-render that gives the same bytes keeps it.
+    since: datetime
 
 
 class PageCache:
@@ -45,6 +48,14 @@ class PageCache:
                 return None
             self._entries.move_to_end(key)
             return entry
+
+    def since(self, key: str, etag: str) -> datetime:
+        """Returns when the bytes with this ETag were first rendered for key (now if they are new)."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry.etag == etag:
+            return entry.since
+        return datetime.now(UTC).replace(microsecond=0)
 
     def put(self, key: str, entry: Entry) -> None:
         """Stores an entry, forgetting the least recently used beyond the bound."""
@@ -89,6 +100,7 @@ def _serve_cached():
         return None
     response = current_app.response_class(entry.body, status=entry.status, headers=list(entry.headers))
     response.set_etag(entry.etag)
+    response.last_modified = entry.since
     response.headers["X-Cache"] = "hit"
     return response.make_conditional(request)
 
@@ -100,7 +112,8 @@ def _store(response):
     body = response.get_data()
     now = time.time()
     snapshot = current_app.extensions["notice_store"].snapshot()
-    etag = response.get_etag()[0] or hashlib.sha256(body).hexdigest()[:32]
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    since = cache.since(_key(), etag)
     entry = Entry(
         version=_version(),
         expires=min(now + MAX_AGE_SECONDS, cache.next_boundary(snapshot, now)),
@@ -108,9 +121,11 @@ def _store(response):
         headers=tuple((k, v) for k, v in response.headers.items() if k in KEPT_HEADERS),
         body=body,
         etag=etag,
+        since=since,
     )
     cache.put(_key(), entry)
     response.set_etag(etag)
+    response.last_modified = since
     response.headers["X-Cache"] = "miss"
     return response.make_conditional(request)
 
