@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, pages, prober, security, status_api
+from mpass_status import errors, feeds, i18n, labels, notice_cli, page_cache, pages, prober, security, status_api
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -44,11 +44,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     notice_cli.init_app(app)
     prober.init_app(app)
     status_api.init_app(app)
     app.register_blueprint(pages.bp)
+    feeds.init_app(app)
     app.add_url_rule("/", "root", pages.root)
     if app.config.get("PROBE_IN_BACKGROUND"):
         prober.start_background(app)

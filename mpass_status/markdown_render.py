@@ -1,5 +1,7 @@
 """Renders notice markdown to HTML that cannot carry script, whatever the file holds."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -42,6 +44,9 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+# Plain sentences: letters, digits, single-meaning punctuation and inner spaces.
+# Nothing in them is markdown, HTML or an entity, so rendering leaves them as they are.
+_PLAIN = re.compile(r"[^\W_]+(?:[ .,:;?'\"()/%+=@#€–—-]+[^\W_]+)*[.?)\"']?")
 
 
 def _sanitize(html: str) -> str:
@@ -67,4 +72,9 @@ def render_block(text: str) -> str:
 
 def render_inline(text: str) -> str:
     """Renders one paragraph of text, such as a timeline update, without block elements."""
-    return _sanitize(_md.renderInline(text or ""))
+    text = text or ""
+    if _PLAIN.fullmatch(text):
+        # Most updates are plain sentences with nothing to render or escape: the
+        # full pipeline would return them unchanged, at a cost a large archive feels.
+        return text
+    return _sanitize(_md.renderInline(text))

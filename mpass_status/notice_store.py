@@ -2,8 +2,11 @@
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from .notice_model import Notice, Problem
 from .notice_parser import parse_notice
 
 log = logging.getLogger(__name__)
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
 
 
 def is_notice_candidate(path: Path) -> bool:
@@ -31,19 +36,34 @@ class Snapshot:
     loaded_at: float
 
 
-def load_folder(folder: Path, config: SiteConfig, previous: dict | None = None) -> tuple[Snapshot, dict]:
+def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel_from: int) -> list:
+    shown = [f"{folder_name}/{path.name}" for path in paths]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < parallel_from or workers < 2:
+        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
+    # A cold start on a large archive parses on every core; forkserver because
+    # the server process may already run threads that fork would copy mid-lock.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, len(paths) // (workers * 8))
+        return list(pool.map(parse_notice, paths, [config] * len(paths), shown, chunksize=chunk))
+
+
+def load_folder(
+    folder: Path, config: SiteConfig, previous: dict | None = None, parallel_from: int = PARALLEL_FROM
+) -> tuple[Snapshot, dict]:
     """Parses every notice in folder, reusing unchanged files from previous; returns the snapshot and reuse table."""
     reuse = previous or {}
-    table = {}
-    notices, problems = [], []
+    keys = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if not path.is_file() or not is_notice_candidate(path):
-            continue
-        stat = path.stat()
-        key = (path.name, stat.st_mtime_ns, stat.st_size)
-        parsed = reuse.get(key) or parse_notice(path, config, display_path=f"{folder.name}/{path.name}")
-        table[key] = parsed
-        notice, found = parsed
+        if path.is_file() and is_notice_candidate(path):
+            stat = path.stat()
+            keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
+    fresh = [path for key, path in keys if key not in reuse]
+    parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))
+    table = {key: reuse.get(key) or parsed[path] for key, path in keys}
+    notices, problems = [], []
+    for notice, found in table.values():
         problems.extend(found)
         if notice:
             notices.append(notice)

@@ -133,7 +133,8 @@ def page_context():
     lang = g.get("lang") or preferred_language()
     alternates = {}
     for other in config.languages:
-        if request.endpoint and request.endpoint.startswith("pages.") and g.get("view_args") is not None:
+        # view_args is set by pull_lang, on the pages and on every blueprint that shares it.
+        if request.endpoint and g.get("view_args") is not None:
             alternates[other] = url_for(request.endpoint, **dict(g.view_args, lang=other))
         else:
             alternates[other] = url_for("pages.front", lang=other)

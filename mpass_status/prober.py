@@ -2,6 +2,7 @@
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -128,8 +129,15 @@ def database_path(app_or_config) -> Path:
 
 
 def open_db(app_or_config) -> ResultsDB:
-    """Opens (creating on first use) the results database of an app or configuration."""
-    return ResultsDB(database_path(app_or_config))
+    """Opens (creating on first use) the results database of an app or configuration, once per app."""
+    if isinstance(app_or_config, SiteConfig):
+        return ResultsDB(database_path(app_or_config))
+    path = database_path(app_or_config)
+    # ResultsDB opens a connection per operation, so one instance serves every thread of the app.
+    db = app_or_config.extensions.get("results_db")
+    if db is None or db.path != path:
+        db = app_or_config.extensions["results_db"] = ResultsDB(path)
+    return db
 
 
 def run_round(app_or_config, db: ResultsDB, checks=None, now=None) -> list[CheckResult]:
@@ -217,5 +225,14 @@ def probe_command(keep_watching):
 
 
 def init_app(app):
-    """Registers the `flask probe` command on the app."""
+    """Registers the `flask probe` command and tells the page cache when a new round has landed."""
     app.cli.add_command(probe_command)
+    app.extensions["status_version"] = lambda: _status_version(app)
+
+
+def _status_version(app) -> str:
+    # A broken results file must not take the notice pages down with it.
+    try:
+        return str(open_db(app).last_round_time())
+    except (sqlite3.Error, OSError):
+        return ""

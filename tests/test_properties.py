@@ -94,3 +94,17 @@ def test_generated_request_paths_never_cause_a_server_error(app, parts, query):
         assert response.status_code < 500, raw
         location = urlparse(response.headers.get("Location", ""))
         assert location.netloc in ("", "localhost") and not location.path.startswith("//"), raw
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=80),
+        st.text(alphabet="aäö Å1.,:;?'\"()/%+=@#€–—-_*", max_size=40),
+        st.sampled_from(["Häiriö on ohi klo 9.12.", "Selvitämme vikaa (Visma).", "1. kohta", "a  b", "x "]),
+    )
+)
+def test_plain_text_shortcut_matches_the_full_markdown_pipeline(text):
+    from mpass_status.markdown_render import _md, _sanitize, render_inline
+
+    assert render_inline(text) == _sanitize(_md.renderInline(text))

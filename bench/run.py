@@ -1,0 +1,186 @@
+"""`make bench`: load cost by archive size, and requests per second against nginx serving the export."""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from synthetic_notices import write_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+SIZES = (10, 1_000, 10_000)
+PAGES = {
+    "front page": "/fi/",
+    "notice page": "/fi/notices/{slug}/",
+    "archive": "/fi/archive/",
+    "RSS feed": "/fi/feed.rss",
+}
+NGINX_CONF = """
+worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+    uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+    types {{ text/html html; application/rss+xml rss; text/css css; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        index index.html;
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextmanager
+def process(args, env=None, cwd=ROOT):
+    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wrk(url: str, seconds: int) -> dict:
+    """Runs wrk against url and returns requests per second and latency percentiles in ms."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for percent, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+        figures[f"p{percent}_ms"] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["errors"] = int(errors.group(1)) if errors else 0
+    return figures
+
+
+def measure_load(folder: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench/measure_load.py"), str(folder)], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def site_env(folder: Path, tmp: Path, extra: dict | None = None) -> dict:
+    return dict(
+        os.environ,
+        STATUS_NOTICES=str(folder),
+        STATUS_DATABASE=str(tmp / "bench.sqlite3"),
+        **(extra or {}),
+    )
+
+
+def serve_dynamic(folder: Path, tmp: Path, urls: dict, seconds: int) -> dict:
+    port = free_port()
+    args = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"]
+    with process(args, env=site_env(folder, tmp)):
+        wait_for(f"http://127.0.0.1:{port}/fi/", 120)
+        results = {}
+        for name, path in urls.items():
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).close()
+            except OSError:
+                continue  # a page this build does not serve is left out, not guessed
+            results[name] = wrk(f"http://127.0.0.1:{port}{path}", seconds)
+        return results
+
+
+def export_site(folder: Path, tmp: Path) -> Path:
+    build = tmp / "build"
+    env = site_env(folder, tmp, {"STATUS_BUILD_DIR": str(build)})
+    subprocess.run([str(BIN / "flask"), "--app", "app", "freeze"], env=env, cwd=ROOT, check=True, capture_output=True)
+    return build
+
+
+def serve_static(build: Path, tmp: Path, urls: dict, seconds: int) -> dict:
+    port = free_port()
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=build))
+    with process(["nginx", "-c", str(conf), "-g", "daemon off;"]):
+        wait_for(f"http://127.0.0.1:{port}/fi/", 30)
+        return {name: wrk(f"http://127.0.0.1:{port}{path}", seconds) for name, path in urls.items()}
+
+
+def row(*cells) -> str:
+    return "  ".join(f"{cell:<{width}}" for cell, width in zip(cells, (34, 16, 16, 24), strict=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: run `make bench`, which installs it")
+    with tempfile.TemporaryDirectory(prefix="mpass-bench-") as name:
+        tmp = Path(name)
+        print(
+            f"# make bench, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, wrk -t2 -c32 -d{args.seconds}s"
+        )
+        print("\n## Loading the notices (target: 10,000 in under 3 s and 150 MB)")
+        print(row("archive", "load s", "CPU s", "peak RSS MB"))
+        folders, urls = {}, {}
+        for size in SIZES:
+            folders[size] = tmp / f"notices-{size}"
+            slugs = write_archive(folders[size], size)
+            urls[size] = {name: path.format(slug=slugs[len(slugs) // 2]) for name, path in PAGES.items()}
+            load = measure_load(folders[size])
+            print(row(f"{size} notices", load["load_s"], load["cpu_s"], load["peak_rss_mb"]))
+
+        build = export_site(folders[10], tmp)
+        static = serve_static(build, tmp, urls[10], args.seconds)
+        dynamic = {size: serve_dynamic(folders[size], tmp, urls[size], args.seconds) for size in (10, 10_000)}
+
+        print("\n## Requests per second (gunicorn, 2 workers) against nginx serving the static export")
+        print(row("page", "nginx rps", "dynamic rps", "ratio (target ≥ 7 % front)"))
+        for name in PAGES:
+            if name in static and name in dynamic[10]:
+                ratio = dynamic[10][name]["rps"] / static[name]["rps"]
+                print(row(name, round(static[name]["rps"]), round(dynamic[10][name]["rps"]), f"{ratio:.1%}"))
+        print("\n## Cost independent of archive size (target: 10 vs 10,000 notices within 20 %)")
+        print(row("page", "10 rps", "10,000 rps", "change"))
+        for name in ("front page", "RSS feed", "archive", "notice page"):
+            if name in dynamic[10] and name in dynamic[10_000]:
+                small, large = dynamic[10][name]["rps"], dynamic[10_000][name]["rps"]
+                print(row(name, round(small), round(large), f"{(large - small) / small:+.1%}"))
+
+
+if __name__ == "__main__":
+    main()

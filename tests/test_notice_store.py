@@ -1,0 +1,48 @@
+"""The store reloads when files change, and a large archive loads the same in parallel."""
+
+import os
+import sys
+from pathlib import Path
+
+from mpass_status.config import load_config
+from mpass_status.notice_store import NoticeStore, load_folder
+
+from .test_notice_validation import VALID, write
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from synthetic_notices import write_archive  # noqa: E402
+
+CONFIG = load_config("status.toml")
+
+
+def test_edit_add_and_remove_are_seen(notices_dir):
+    path = write(notices_dir, VALID)
+    store = NoticeStore(notices_dir, CONFIG, check_seconds=0)
+    first = store.snapshot()
+    assert [n.title["fi"] for n in first.notices] == ["Häiriö"]
+    path.write_text(VALID.replace("fi: Häiriö", "fi: Korjattu otsikko"), encoding="utf-8")
+    later = int(first.loaded_at * 1e9) + 5 * 10**9
+    os.utime(path, ns=(later, later))
+    second = store.snapshot()
+    assert [n.title["fi"] for n in second.notices] == ["Korjattu otsikko"]
+    assert second.version != first.version
+    write(notices_dir, VALID, name="2024-02-02-toinen.md")
+    assert len(store.snapshot().notices) == 2
+    path.unlink()
+    assert [n.slug for n in store.snapshot().notices] == ["2024-02-02-toinen"]
+
+
+def test_unchanged_files_are_not_parsed_again(notices_dir):
+    write(notices_dir, VALID)
+    snapshot, table = load_folder(notices_dir, CONFIG)
+    again, _ = load_folder(notices_dir, CONFIG, table)
+    assert again.notices[0] is snapshot.notices[0]
+
+
+def test_parallel_load_equals_serial_load(tmp_path):
+    folder = tmp_path / "notices"
+    write_archive(folder, 120)
+    parallel, _ = load_folder(folder, CONFIG, parallel_from=100)
+    serial, _ = load_folder(folder, CONFIG, parallel_from=10**9)
+    assert len(parallel.notices) == 120
+    assert parallel.notices == serial.notices and parallel.version == serial.version
