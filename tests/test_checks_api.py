@@ -141,3 +141,12 @@ def test_a_hung_broker_never_slows_the_summary(site, broker):
     response = client.get("/api/v2/summary.json")
     assert response.status_code == 200
     assert datetime.now(UTC) - started < timedelta(seconds=1)
+
+
+def test_a_new_round_changes_the_page_cache_version(site):
+    version = site.extensions["status_version"]
+    before = version()
+    prober.run_round(site, prober.open_db(site))
+    after = version()
+    assert before == "None" and after != before
+    assert datetime.fromisoformat(after).tzinfo is not None
