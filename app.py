@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from mpass_status import errors, feeds, i18n, labels, notice_cli, page_cache, pages, prober, security, status_api
-from mpass_status.config import load_config
+from mpass_status.config import ConfigError, load_config
 from mpass_status.notice_store import NoticeStore
 
 ROOT = Path(__file__).resolve().parent
@@ -38,7 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    config = load_config(app.config["STATUS_CONFIG"])
+    try:
+        config = load_config(app.config["STATUS_CONFIG"])
+    except ConfigError as exc:
+        # Whoever starts the site (flask, gunicorn, a test) sees the one line that matters.
+        raise SystemExit(f"configuration error: {exc}") from None
     app.extensions["status_config"] = config
     app.extensions["notice_store"] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
     i18n.init_app(app)

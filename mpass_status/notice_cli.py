@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .checks_config import validate_checks
+from .notice_model import Problem
 from .notice_parser import FILENAME
 from .notice_store import is_notice_candidate, load_folder
 
@@ -16,13 +18,26 @@ notices_cli = AppGroup("notices", help="Check and create notice files.")
 TEMPLATE = "_template.md"
 
 
-def collect_problems(app) -> list:
+def config_problems(config) -> list[Problem]:
+    """Returns the problems of the checks configuration, each at the line of the check it names."""
+    lines = config.path.read_text(encoding="utf-8").splitlines()
+    problems = []
+    for message in validate_checks(config):
+        text = message.removeprefix(f"{config.path}: ")
+        named = re.match(r"check (\S+):", text)
+        line = 1
+        if named:
+            pattern = re.compile(rf"""\s*id\s*=\s*["']{re.escape(named.group(1))}["']""")
+            line = next((n for n, row in enumerate(lines, start=1) if pattern.match(row)), 1)
+        problems.append(Problem(config.path.name, line, text))
+    return problems
+
+
+def collect_problems(app) -> tuple[list[Problem], int]:
     """Returns every problem of the notices folder and the configuration, in file and line order."""
-    folder = Path(app.config["NOTICES_DIR"])
-    snapshot, _ = load_folder(folder, app.extensions["status_config"])
-    problems = list(snapshot.problems)
-    for validate in app.extensions.get("config_validators", []):
-        problems.extend(validate(app.extensions["status_config"]))
+    config = app.extensions["status_config"]
+    snapshot, _ = load_folder(Path(app.config["NOTICES_DIR"]), config)
+    problems = list(snapshot.problems) + config_problems(config)
     return sorted(problems, key=lambda p: (p.path, p.line, p.message)), len(snapshot.notices)
 
 

@@ -46,3 +46,25 @@ def test_new_writes_a_template_that_validates_once_filled(app, runner, notices_d
     assert again.exit_code != 0 and "exists already" in again.output
     bad = runner.invoke(args=["notices", "new", "Wilma Häiriö"])
     assert bad.exit_code != 0 and "lowercase letters" in bad.output
+
+
+def test_check_reports_a_bad_broker_check_at_its_line(tmp_path):
+    text = (ROOT / "status.toml").read_text().replace("timeout = 10", "timeout = 600", 1)
+    config = tmp_path / "status.toml"
+    config.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "timeout = 600" in row)
+    check_id_line = max(n for n, row in enumerate(text.splitlines()[:line], 1) if row.startswith("id = "))
+    runner = create_app({"TESTING": True, "STATUS_CONFIG": str(config)}).test_cli_runner()
+    result = runner.invoke(args=["notices", "check"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"status.toml:{check_id_line}: check ")
+    assert "'timeout' must be shorter than 'interval'" in result.stdout
+
+
+def test_broken_site_configuration_stops_with_one_clear_line(tmp_path):
+    import pytest
+
+    config = tmp_path / "status.toml"
+    config.write_text((ROOT / "status.toml").read_text().replace('group = "sources"', 'group = "lahteet"', 1))
+    with pytest.raises(SystemExit, match="configuration error: .*component wilma: unknown group 'lahteet'"):
+        create_app({"TESTING": True, "STATUS_CONFIG": str(config)})
