@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, pages, security
+from mpass_status import errors, i18n, labels, notice_cli, pages, security, states
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["notice_store"] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
     i18n.init_app(app)
     labels.init_app(app)
+    states.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     notice_cli.init_app(app)
