@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, i18n, labels, notice_cli, pages, security, states
+from mpass_status import errors, freeze, i18n, labels, notice_cli, pages, security, states
 from mpass_status.config import load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -47,4 +47,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     notice_cli.init_app(app)
     app.register_blueprint(pages.bp)
     app.add_url_rule("/", "root", pages.root)
+    freeze.init_app(app)
     return app
