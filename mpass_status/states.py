@@ -32,6 +32,11 @@ def notice_state(notice) -> str:
     return _SEVERITY_STATES.get(notice.severity, "degraded")
 
 
+def severity_state(severity: str | None) -> str:
+    """Returns the state that a notice's severity describes, whatever its type."""
+    return _SEVERITY_STATES.get(severity, "degraded")
+
+
 def worst(states) -> str:
     """Returns the worst of some states, or 'unknown' when there are none."""
     states = list(states)
@@ -45,4 +50,5 @@ def init_app(app) -> None:
         STATE_MEANINGS=STATE_MEANINGS,
         LEGEND_ORDER=LEGEND_ORDER,
         notice_state=notice_state,
+        severity_state=severity_state,
     )
