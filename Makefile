@@ -33,6 +33,7 @@ browser: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
 	npm ci --no-audit --no-fund
 	touch $@
 
