@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
 
-.PHONY: setup run demo probe test check lint translations-update clean
+.PHONY: setup run demo probe test check lint translations-update clean browser screenshots freeze
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,27 @@ demo: setup
 	STATUS_CONFIG=instance/demo-status.toml STATUS_DATABASE=$(CURDIR)/instance/demo.sqlite3 STATUS_PROBE=1 \
 	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
+# axe-core from npm, pinned in package-lock.json.
+browser: node_modules/axe-core/axe.min.js
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+# PNGs of the front page in each state of tests/fixtures/states, phone and desktop, fi and sv.
+screenshots: setup browser
+	$(BIN)/python -m tests.browser.screenshots
+
+# The whole site as static files in build/ (see the README's "Static export").
+freeze: setup
+	$(FLASK) freeze build
 
 check: setup
 	$(FLASK) notices check
@@ -56,4 +74,4 @@ translations-update: setup
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) build instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) build node_modules screenshots instance/*.sqlite3* translations/*/LC_MESSAGES/*.mo

@@ -5,7 +5,20 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import errors, feeds, i18n, labels, notice_cli, page_cache, pages, prober, security, status_api
+from mpass_status import (
+    errors,
+    feeds,
+    freeze,
+    i18n,
+    labels,
+    notice_cli,
+    page_cache,
+    pages,
+    prober,
+    security,
+    states,
+    status_api,
+)
 from mpass_status.config import ConfigError, load_config
 from mpass_status.notice_store import NoticeStore
 
@@ -47,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["notice_store"] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
     i18n.init_app(app)
     labels.init_app(app)
+    states.init_app(app)
     security.init_app(app)
     page_cache.init_app(app)
     errors.init_app(app)
@@ -56,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     feeds.init_app(app)
     app.add_url_rule("/", "root", pages.root)
+    freeze.init_app(app)
     if app.config.get("PROBE_IN_BACKGROUND"):
         prober.start_background(app)
     return app

@@ -117,8 +117,19 @@ def feed_links() -> list[dict]:
     ]
 
 
+def freeze_urls():
+    """Yields every feed, calendar and subscribe page in every language, for the static export."""
+    config = pages.site_config()
+    for lang in config.languages:
+        yield "feeds.subscribe", {"lang": lang}
+        yield "feeds.calendar", {"lang": lang}
+        for spec in feed_specs(config):
+            for fmt in FORMATS:
+                yield "feeds.feed", {"lang": lang, "fmt": fmt, **spec.url_args()}
+
+
 def init_app(app) -> None:
-    """Registers the feeds' routes and the templates' feed_links()."""
+    """Registers the feeds' routes, the templates' feed_links() and the feeds' static export."""
     # A static export (Frozen-Flask) names files by their URLs and checks each response's type against
     # the type its name suggests; some systems know .rss only as application/x-rss+xml.
     mimetypes.add_type("application/rss+xml", ".rss")
@@ -127,3 +138,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["feed_links"] = feed_links
     app.register_blueprint(bp)
     app.extensions["page_cache"].cacheable.add(bp.name)
+    app.extensions.setdefault("freeze_generators", []).append(freeze_urls)

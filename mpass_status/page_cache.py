@@ -31,7 +31,7 @@ class Entry:
 
 
 class PageCache:
-    """A bounded, thread-safe store of rendered responses keyed by path."""
+    """A bounded, thread-safe store of rendered responses keyed by path; `cacheable` names blueprints or endpoints."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
@@ -89,7 +89,7 @@ def _key() -> str:
 
 def _cacheable() -> bool:
     cache = current_app.extensions["page_cache"]
-    return request.method in ("GET", "HEAD") and request.blueprint in cache.cacheable
+    return request.method in ("GET", "HEAD") and bool({request.blueprint, request.endpoint} & cache.cacheable)
 
 
 def _serve_cached():

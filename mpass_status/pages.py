@@ -1,14 +1,18 @@
-"""The reader's pages under /fi/ and /sv/: front page, archive, notice and about pages."""
+"""The reader's pages under /fi/ and /sv/: front page, archive, notice, about and accessibility pages."""
 
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from .i18n import LANG_COOKIE, preferred_language
-from .notice_model import SEVERITIES, TYPES
+from .notice_model import SEVERITIES, TYPES, Moment
+from .states import notice_state, worst
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
 RECENT_COUNT = 8
+# When the accessibility statement was drawn up and the site last evaluated; update both on re-evaluation.
+STATEMENT_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+EVALUATION_DATE = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def site_config():
@@ -68,8 +72,16 @@ def front():
     staff_states = {}
     for notice in sorted(ongoing, key=lambda n: SEVERITIES.index(n.severity), reverse=True):
         staff_states.update({component: notice for component in notice.components})
+    # Without live check results, a front page with no ongoing notice can only say that none is under way.
+    overall = worst(notice_state(n) for n in ongoing) if ongoing else "operational"
     return render_template(
-        "front.html", ongoing=ongoing, upcoming=upcoming, recent=recent, staff_states=staff_states, now=moment
+        "front.html",
+        ongoing=ongoing,
+        upcoming=upcoming,
+        recent=recent,
+        staff_states=staff_states,
+        overall=overall,
+        now=moment,
     )
 
 
@@ -124,6 +136,15 @@ def notice(slug):
 @bp.route("/about/")
 def about():
     return render_template("about.html")
+
+
+@bp.route("/accessibility/")
+def accessibility():
+    return render_template(
+        "accessibility.html",
+        statement_date=Moment(STATEMENT_DATE, has_time=False),
+        evaluation_date=Moment(EVALUATION_DATE, has_time=False),
+    )
 
 
 @bp.app_context_processor

@@ -38,7 +38,7 @@ def _page(config, lang, updated):
     }
 
 
-def _components(config, snap, lang):
+def _components(config, snap, lang, updated):
     tz, rows = config.timezone, []
     for position, comp in enumerate(config.components, start=1):
         live = snap["components"][comp.id]
@@ -48,7 +48,8 @@ def _components(config, snap, lang):
                 "name": comp.name[lang],
                 "status": live["statuspage_status"],
                 "created_at": None,
-                "updated_at": _iso(live["evidence_time"] or snap["time"], tz),
+                # Without evidence of its own a component is as fresh as the page, never "now".
+                "updated_at": _iso(live["evidence_time"] or updated, tz),
                 "position": position,
                 "description": live["reason"],
                 "showcase": True,
@@ -78,7 +79,7 @@ def _components(config, snap, lang):
                 "name": group.name[lang],
                 "status": worst,
                 "created_at": None,
-                "updated_at": _iso(snap["time"], tz),
+                "updated_at": _iso(updated, tz),
                 "position": len(rows) + 1,
                 "description": None,
                 "showcase": False,
@@ -136,7 +137,9 @@ def _summary(now):
     config = site_config_of(current_app)
     lang, notices = _lang(config), _notices()
     snap = live_status.snapshot(current_app, now, notices)
-    components = _components(config, snap, lang)
+    moments = [snap["last_round"]] + [n.updated for n in notices if n.updated <= now]
+    updated = max((m for m in moments if m), default=None)
+    components = _components(config, snap, lang, updated)
     incidents = [
         _notice_json(n, config, lang, components, now) for n in notices if n.type == "incident" and n.is_ongoing(now)
     ]
@@ -145,8 +148,6 @@ def _summary(now):
         for n in notices
         if n.type == "maintenance" and not n.cancelled and (n.is_ongoing(now) or n.is_upcoming(now))
     ]
-    moments = [snap["last_round"]] + [n.updated for n in notices if n.updated <= now]
-    updated = max((m for m in moments if m), default=now)
     status = {"indicator": snap["indicator"], "description": snap["description"]}
     return {
         "page": _page(config, lang, updated),
@@ -205,6 +206,17 @@ def readyz():
     return jsonify(body), 200 if body["ready"] else 503
 
 
+def freeze_urls():
+    """Yields the Statuspage-shaped JSON for the static export: a snapshot of the latest results."""
+    yield "status_api.summary", {}
+    yield "status_api.status", {}
+
+
 def init_app(app):
-    """Registers the health and Statuspage API routes."""
+    """Registers the health and Statuspage API routes and their part of the static export."""
     app.register_blueprint(bp)
+    # Aggregators poll these; the page cache renders them once per probe round or notice change.
+    app.extensions["page_cache"].cacheable.update({"status_api.summary", "status_api.status"})
+    app.extensions.setdefault("freeze_generators", []).append(freeze_urls)
+    # Health answers are about the live process: an exported copy would always claim health.
+    app.extensions.setdefault("freeze_skip_endpoints", set()).update({"status_api.healthz", "status_api.readyz"})

@@ -1,0 +1,66 @@
+/* Optional: refreshes the front page's status region every minute by fetching the same page and
+   replacing the region, and announces a change of the overall status through a polite live region.
+   Nothing depends on it: without it the page shows when it was rendered ("Updated ..."). */
+(function () {
+  "use strict";
+  var region = document.getElementById("status-region");
+  var announcer = document.getElementById("refresh-status");
+  if (!region || !announcer || !window.fetch || !window.DOMParser) { return; }
+  var seconds = parseInt(region.getAttribute("data-refresh-seconds"), 10) || 60;
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var lastFetch = Date.now();
+
+  function overallText(root) {
+    var heading = root.querySelector("#overall-heading");
+    return heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function ongoingIds(root) {
+    return Array.prototype.map.call(root.querySelectorAll(".ongoing a[href]"), function (a) {
+      return a.getAttribute("href");
+    }).join(" ");
+  }
+
+  // Focus inside the region moves to the same link in the new region, so a keyboard user keeps their place.
+  function focusedHref() {
+    var active = document.activeElement;
+    return active && region.contains(active) && active.getAttribute ? active.getAttribute("href") : null;
+  }
+
+  function replace(fresh) {
+    var before = overallText(region), ongoingBefore = ongoingIds(region), href = focusedHref();
+    region.innerHTML = fresh.innerHTML;
+    if (href) {
+      var same = region.querySelector('a[href="' + href.replace(/"/g, '\\"') + '"]');
+      if (same) { same.focus(); }
+    }
+    var after = overallText(region);
+    if (after !== before || ongoingIds(region) !== ongoingBefore) {
+      var updated = region.querySelector(".updated");
+      announcer.textContent = after + (updated ? " " + updated.textContent.replace(/\s+/g, " ").trim() : "");
+      if (!reduceMotion) {
+        region.classList.remove("just-updated");
+        void region.offsetWidth;
+        region.classList.add("just-updated");
+      }
+    }
+  }
+
+  function refresh() {
+    if (document.hidden) { return; }
+    lastFetch = Date.now();
+    fetch(window.location.href, { cache: "no-store", credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("status-region");
+        if (fresh && fresh.innerHTML !== region.innerHTML) { replace(fresh); }
+      })
+      .catch(function () { /* Keep the page as it is; its "Updated" time tells how old it is. */ });
+  }
+
+  window.setInterval(refresh, seconds * 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && Date.now() - lastFetch > seconds * 1000) { refresh(); }
+  });
+}());

@@ -1,0 +1,47 @@
+"""One Chromium and one live server for the whole browser suite; `make browser` installs both tools."""
+
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import FIXTURE_NOTICES
+
+from .support import launch, missing_prerequisites, serve, site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if missing := missing_prerequisites():
+        message = f"browser tests need {', '.join(missing)}: run `make browser` (make test does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    """The site on the fixture notices, served by a real server on 127.0.0.1."""
+    with serve(site(FIXTURE_NOTICES, tmp_path_factory.mktemp("db") / "status.sqlite3")) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_page(browser):
+    """A page that may load axe-core as an inline script despite the site's CSP."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
