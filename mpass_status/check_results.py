@@ -5,48 +5,55 @@ from datetime import datetime
 
 OUTCOMES = ("ok", "degraded", "failed", "unknown")
 
-# English templates; the UI translates by code and fills in the same params.
+
+def N_(message: str) -> str:  # noqa: N802
+    """Marks a string for the catalogs without translating it (gettext_noop)."""
+    return message
+
+
+# English templates, stored with each result; the pages translate them by code
+# (gettext of the same template) and fill in the same params.
 MESSAGES = {
-    "ok": "answered in {ms} ms",
-    "slow": "slow response: {ms} ms (limit {limit} ms)",
-    "timeout": "timeout after {seconds} s",
-    "dns_failed": "host name {host} not found",
-    "connect_failed": "cannot connect to {host}",
-    "connection_reset": "connection reset by {host}",
-    "network_down": "the status site's own network seems down",
-    "http_error": "request failed: {detail}",
-    "http_status": "unexpected HTTP status {status}",
-    "server_error": "server error: HTTP status {status}",
-    "text_missing": "expected text not found: {text}",
-    "not_json": "answer is not JSON ({content_type})",
-    "not_json_object": "answer is JSON but not an object",
-    "not_json_list": "answer is not a list of sources",
-    "issuer_mismatch": "issuer mismatch: expected {expected}, got {actual}",
-    "endpoints_missing": "discovery lacks {names}",
-    "jwks_unreachable": "key set at {url} unreachable: {detail}",
-    "jwks_invalid": "key set at {url} is not a JWKS document",
-    "jwks_no_signing_key": "key set has no signing key",
-    "xml_unsafe": "unsafe XML refused (entity declarations)",
-    "xml_invalid": "metadata is not well-formed XML: {detail}",
-    "not_entity_descriptor": "metadata is not an EntityDescriptor",
-    "entity_id_mismatch": "entityID mismatch: expected {expected}, got {actual}",
-    "metadata_expired": "metadata expired on {date}",
-    "metadata_bad_valid_until": "metadata validUntil unreadable: {value}",
-    "cert_missing": "no signing certificate in metadata",
-    "cert_unreadable": "signing certificate unreadable",
-    "cert_expired": "signing certificate expired on {date}",
-    "cert_expiring": "signing certificate expires on {date} ({days} days left)",
-    "source_missing": "source {source} no longer offered",
-    "tls_handshake": "TLS handshake failed: {detail}",
-    "tls_expired": "TLS certificate expired on {date}",
-    "tls_expiring": "TLS certificate expires on {date} ({days} days left)",
-    "internal_error": "check crashed: {detail}",
+    "ok": N_("answered in %(ms)s ms"),
+    "slow": N_("slow response: %(ms)s ms (limit %(limit)s ms)"),
+    "timeout": N_("timeout after %(seconds)s s"),
+    "dns_failed": N_("host name %(host)s not found"),
+    "connect_failed": N_("cannot connect to %(host)s"),
+    "connection_reset": N_("connection reset by %(host)s"),
+    "network_down": N_("the status site's own network seems down"),
+    "http_error": N_("request failed: %(detail)s"),
+    "http_status": N_("unexpected HTTP status %(status)s"),
+    "server_error": N_("server error: HTTP status %(status)s"),
+    "text_missing": N_("expected text not found: %(text)s"),
+    "not_json": N_("answer is not JSON (%(content_type)s)"),
+    "not_json_object": N_("answer is JSON but not an object"),
+    "not_json_list": N_("answer is not a list of sources"),
+    "issuer_mismatch": N_("issuer mismatch: expected %(expected)s, got %(actual)s"),
+    "endpoints_missing": N_("discovery lacks %(names)s"),
+    "jwks_unreachable": N_("key set at %(url)s unreachable: %(detail)s"),
+    "jwks_invalid": N_("key set at %(url)s is not a JWKS document"),
+    "jwks_no_signing_key": N_("key set has no signing key"),
+    "xml_unsafe": N_("unsafe XML refused (entity declarations)"),
+    "xml_invalid": N_("metadata is not well-formed XML: %(detail)s"),
+    "not_entity_descriptor": N_("metadata is not an EntityDescriptor"),
+    "entity_id_mismatch": N_("entityID mismatch: expected %(expected)s, got %(actual)s"),
+    "metadata_expired": N_("metadata expired on %(date)s"),
+    "metadata_bad_valid_until": N_("metadata validUntil unreadable: %(value)s"),
+    "cert_missing": N_("no signing certificate in metadata"),
+    "cert_unreadable": N_("signing certificate unreadable"),
+    "cert_expired": N_("signing certificate expired on %(date)s"),
+    "cert_expiring": N_("signing certificate expires on %(date)s (%(days)s days left)"),
+    "source_missing": N_("source %(source)s no longer offered"),
+    "tls_handshake": N_("TLS handshake failed: %(detail)s"),
+    "tls_expired": N_("TLS certificate expired on %(date)s"),
+    "tls_expiring": N_("TLS certificate expires on %(date)s (%(days)s days left)"),
+    "internal_error": N_("check crashed: %(detail)s"),
     # Status (not single results): why a component shows as it does.
-    "no_results": "no check results yet",
-    "stale": "no fresh check results since {time}",
-    "recovering": "recovering: {successes} of {needed} good results",
-    "failing": "{reason} ({failures} of {needed} failures before down)",
-    "notice": "staff notice {notice}",
+    "no_results": N_("no check results yet"),
+    "stale": N_("no fresh check results since %(time)s"),
+    "recovering": N_("recovering: %(successes)s of %(needed)s good results"),
+    "failing": N_("%(reason)s (%(failures)s of %(needed)s failures before down)"),
+    "notice": N_("staff notice %(notice)s"),
 }
 
 
@@ -54,8 +61,8 @@ def message(code: str, params: dict | None = None) -> str:
     """Returns the English sentence for a reason code, tolerating missing params."""
     template = MESSAGES.get(code, code)
     try:
-        return template.format(**(params or {}))
-    except (KeyError, IndexError, ValueError):
+        return template % (params or {})
+    except (KeyError, TypeError, ValueError):
         return template
 
 

@@ -41,7 +41,7 @@ INDEX_TEMPLATE = """<!doctype html>
 
 
 def page_urls():
-    """Yields every reader's page in every language: front, about, accessibility, notices, archive."""
+    """Yields every reader's page in every language: front, about, accessibility, notices, components, archive."""
     config = current_app.extensions["status_config"]
     snapshot = current_app.extensions["notice_store"].snapshot()
     per_page = current_app.config["NOTICES_PER_PAGE"]
@@ -58,6 +58,8 @@ def page_urls():
             yield endpoint, {"lang": lang}
         for notice in snapshot.notices:
             yield "pages.notice", {"lang": lang, "slug": notice.slug}
+        for component in config.components:
+            yield "pages.component", {"lang": lang, "component_id": component.id}
         for facet, value, matches in listings:
             for page in range(1, max(1, -(-len(matches) // per_page)) + 1):
                 yield "pages.archive", {"lang": lang, "facet": facet, "value": value, "page": page}

@@ -4,16 +4,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from mpass_status.check_results import message
+from mpass_status.states import STATES, severity_state
 
-RANK = {"operational": 1, "unknown": 2, "degraded": 3, "maintenance": 3, "down": 4}
-# Staff severity -> state. "notice" is the mildest incident, but an open incident naming a
-# component must not sit next to a green light, so it shows as degraded too.
-SEVERITY_STATE = {"down": "down", "disrupted": "degraded", "notice": "degraded", None: "degraded"}
-SEVERITY_RANK = {"down": 3, "disrupted": 2, "notice": 1, None: 1}
 # Statuspage component status of each state; unknown has no Statuspage value and is not green.
 STATUSPAGE = {
     "operational": "operational",
     "degraded": "degraded_performance",
+    "disrupted": "partial_outage",
     "down": "major_outage",
     "maintenance": "under_maintenance",
     "unknown": "degraded_performance",
@@ -47,8 +44,6 @@ class ComponentStatus:
     @property
     def statuspage_status(self) -> str:
         """Returns the state as a Statuspage component status."""
-        if self.source == "staff" and self.severity == "disrupted":
-            return "partial_outage"
         return STATUSPAGE[self.state]
 
 
@@ -120,36 +115,25 @@ def component_states(component_ids, results_by_component, checks, probe, now) ->
         if not candidates:
             states[component] = ComponentStatus(component, "unknown", "checks", "no_results")
             continue
-        worst = max(candidates, key=lambda s: RANK[s.state])
+        worst = max(candidates, key=lambda s: STATES.index(s.state))
         times = [s.evidence_time for s in candidates if s.evidence_time]
         states[component] = replace(worst, evidence_time=max(times) if times else None)
     return states
-
-
-def at(value) -> datetime | None:
-    """Returns an aware datetime from a datetime or the core's Moment (which keeps it in .at)."""
-    return getattr(value, "at", value)
-
-
-def is_ongoing(notice, now) -> bool:
-    """Returns whether a notice is in effect at now."""
-    start, end = at(notice.start), at(notice.end)
-    return not notice.cancelled and start is not None and start <= now and (end is None or end > now)
 
 
 def apply_notices(states: dict, notices, now) -> dict:
     """Returns states with ongoing incidents and maintenance from staff taking precedence over checks."""
     result = dict(states)
     for component, status in states.items():
-        ongoing = [n for n in notices if component in n.components and is_ongoing(n, now)]
+        ongoing = [n for n in notices if component in n.components and n.is_ongoing(now)]
         incidents = [n for n in ongoing if n.type == "incident"]
         maintenance = [n for n in ongoing if n.type == "maintenance"]
         if incidents:
             # The worst open incident decides; staff know more than a probe.
-            worst = max(incidents, key=lambda n: SEVERITY_RANK.get(n.severity, 1))
+            worst = max(incidents, key=lambda n: STATES.index(severity_state(n.severity)))
             result[component] = ComponentStatus(
                 component,
-                SEVERITY_STATE.get(worst.severity, "degraded"),
+                severity_state(worst.severity),
                 "staff",
                 "notice",
                 {"notice": worst.id},
@@ -178,7 +162,7 @@ def overall(states: dict) -> tuple[str, str]:
     present = {s.state for s in states.values()}
     if "down" in present:
         return "major", "Major Service Outage"
-    if "degraded" in present:
+    if present & {"disrupted", "degraded"}:
         return "minor", "Minor Service Outage"
     if "maintenance" in present:
         return "maintenance", "Service Under Maintenance"
@@ -191,13 +175,13 @@ def overall(states: dict) -> tuple[str, str]:
 def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
     """Returns the (start, end) windows of maintenance notices naming component, open ones ending now."""
     return [
-        (at(n.start), at(n.end) or now)
+        (n.start.at, n.end.at if n.end else now)
         for n in notices
         if n.type == "maintenance"
         and not n.cancelled
         and component in n.components
         and n.start is not None
-        and at(n.start) <= now
+        and n.start.at <= now
     ]
 
 
@@ -215,10 +199,10 @@ def uptimes(buckets, now) -> dict:
 
 
 def day_level(value: float | None) -> str:
-    """Returns a bar segment's level: nodata, ok (>= 99.9 %), minor (>= 95 %) or major."""
+    """Returns the state a day's bar segment shows: unknown without results, else by its uptime."""
     if value is None:
-        return "nodata"
-    return "ok" if value >= 0.999 else "minor" if value >= 0.95 else "major"
+        return "unknown"
+    return "operational" if value >= 0.999 else "degraded" if value >= 0.95 else "down"
 
 
 def daily_series(buckets, now, tz=UTC, days=90) -> list[dict]:
@@ -290,12 +274,13 @@ def snapshot(app, now=None, notices=None) -> dict:
     }
 
 
-def response_chart(app, component: str, title: str, now=None) -> str:
-    """Returns the 24-hour response-time chart of a component as an accessible SVG string."""
+def response_chart(app, component: str, now=None):
+    """Returns the 24-hour response-time chart of a component, read from the database."""
     from mpass_status.prober import open_db
-    from mpass_status.status_chart import response_chart_svg, response_points
+    from mpass_status.status_chart import response_chart as chart
+    from mpass_status.status_chart import response_points
 
     now = now or datetime.now(UTC)
     start = now - timedelta(hours=24)
     points = response_points(open_db(app).results_between(start, now, component), start, now)
-    return response_chart_svg(points, now, title, chart_id=f"rt-{component}")
+    return chart(points, now)

@@ -30,6 +30,7 @@ class Snapshot:
 
     notices: tuple[Notice, ...]
     by_slug: dict[str, Notice]
+    by_id: dict[str, Notice]
     problems: tuple[Problem, ...]
     # Changes whenever any notice file changes: pages and feeds key their caches on it.
     version: str
@@ -77,7 +78,7 @@ def load_folder(
         unique.append(notice)
     unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
     digest = hashlib.sha256(repr(sorted(table)).encode()).hexdigest()[:16]
-    snapshot = Snapshot(tuple(unique), {n.slug: n for n in unique}, tuple(problems), digest, time.time())
+    snapshot = Snapshot(tuple(unique), {n.slug: n for n in unique}, seen, tuple(problems), digest, time.time())
     return snapshot, table
 
 

@@ -3,13 +3,17 @@
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import format_percent
 
-from .i18n import LANG_COOKIE, preferred_language
-from .notice_model import SEVERITIES, TYPES, Moment
-from .states import notice_state, worst
+from . import live_status
+from .i18n import LANG_COOKIE, format_clock, format_moment, preferred_language
+from .notice_model import TYPES, Moment
+from .states import STATE_LABELS, worst
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
 RECENT_COUNT = 8
+# Finnish and Swedish both write a space before the sign: "99,95 %".
+PERCENT_FORMAT = "#,##0.##\u00a0%"
 # When the accessibility statement was drawn up and the site last evaluated; update both on re-evaluation.
 STATEMENT_DATE = datetime(2026, 11, 23, tzinfo=UTC)
 EVALUATION_DATE = datetime(2026, 11, 23, tzinfo=UTC)
@@ -68,19 +72,56 @@ def front():
     )
     shown = {n.id for n in ongoing + upcoming}
     recent = [n for n in snapshot.notices if n.id not in shown][:RECENT_COUNT]
-    # The most severe ongoing notice speaks for each component it names.
-    staff_states = {}
-    for notice in sorted(ongoing, key=lambda n: SEVERITIES.index(n.severity), reverse=True):
-        staff_states.update({component: notice for component in notice.components})
-    # Without live check results, a front page with no ongoing notice can only say that none is under way.
-    overall = worst(notice_state(n) for n in ongoing) if ongoing else "operational"
+    # The database answers for the components (staff notices first, then checks): never a probe.
+    live = live_status.snapshot(current_app, moment, snapshot.notices)
     return render_template(
         "front.html",
         ongoing=ongoing,
         upcoming=upcoming,
         recent=recent,
-        staff_states=staff_states,
-        overall=overall,
+        live=live,
+        overall=worst(c["state"] for c in live["components"].values()),
+        notices_for=snapshot.by_id,
+        now=moment,
+    )
+
+
+def _days(daily) -> tuple[list[dict], list[list]]:
+    """Returns the 90-day bar's segments (oldest first) and its table rows (newest first, measured days)."""
+    segments, rows = [], []
+    for day in daily:
+        written = format_moment(Moment(datetime.fromisoformat(day["date"]).replace(tzinfo=UTC), has_time=False))
+        state = STATE_LABELS[day["level"]]
+        segments.append({"state": day["level"], "label": f"{written}: {state}"})
+        if day["uptime"] is not None:
+            rows.append([written, state, format_percent(day["uptime"], PERCENT_FORMAT), day["results"]])
+    return segments, rows[::-1]
+
+
+@bp.route("/components/<component_id>/")
+def component(component_id):
+    found = site_config().component(component_id)
+    if found is None:
+        abort(404)
+    snapshot, moment = notices(), now()
+    live = live_status.snapshot(current_app, moment, snapshot.notices)
+    state = live["components"][found.id]
+    segments, day_rows = _days(state["daily"])
+    chart = live_status.response_chart(current_app, found.id, moment)
+    hour_rows = [
+        [format_clock(r.start), r.count, f"{r.fastest} ms", f"{r.median} ms", f"{r.slowest} ms"] for r in chart.rows
+    ]
+    return render_template(
+        "component.html",
+        component=found,
+        live=state,
+        segments=segments,
+        day_rows=day_rows,
+        bad_days=sum(1 for day in state["daily"] if day["uptime"] is not None and day["level"] != "operational"),
+        response=chart,
+        hour_rows=hour_rows,
+        ongoing=[n for n in snapshot.notices if n.is_ongoing(moment) and found.id in n.components],
+        notices_for=snapshot.by_id,
         now=moment,
     )
 
@@ -159,4 +200,4 @@ def page_context():
             alternates[other] = url_for(request.endpoint, **dict(g.view_args, lang=other))
         else:
             alternates[other] = url_for("pages.front", lang=other)
-    return {"site": config, "lang": lang, "alternates": alternates}
+    return {"site": config, "lang": lang, "alternates": alternates, "PERCENT_FORMAT": PERCENT_FORMAT}

@@ -101,7 +101,7 @@ def _notice_json(notice, config, lang, components, now):
         status = "in_progress" if notice.is_ongoing(now) else "scheduled"
     else:
         status = updates[0].stage if updates else "investigating"
-    start, end = live_status.at(notice.start), live_status.at(notice.end)
+    start, end = notice.start_at, notice.end_at
     body = {
         "id": notice.id,
         "name": notice.text("title", lang).value,

@@ -1,9 +1,39 @@
-"""Renders the 24-hour response-time chart of a component as an accessible SVG string (no JavaScript)."""
+"""Computes the 24-hour response-time chart of a component: SVG geometry and the figures it shows."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
+from statistics import median
 
-WIDTH, HEIGHT, PAD = 600, 160, 32
+WIDTH, HEIGHT, PAD = 600, 160, 36
+
+
+@dataclass(frozen=True)
+class HourRow:
+    """One hour of the chart's text equivalent."""
+
+    start: datetime
+    count: int
+    fastest: int
+    median: int
+    slowest: int
+
+
+@dataclass(frozen=True)
+class ResponseChart:
+    """What the template draws (in a viewBox of WIDTH × HEIGHT) and says about the measurements."""
+
+    hours: int
+    top_ms: int
+    polyline: str
+    dot: tuple[float, float] | None
+    count: int
+    fastest: int | None
+    median: int | None
+    slowest: int | None
+    rows: tuple[HourRow, ...]
+    width: int = WIDTH
+    height: int = HEIGHT
+    pad: int = PAD
 
 
 def response_points(results, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
@@ -15,19 +45,12 @@ def response_points(results, start: datetime, end: datetime) -> list[tuple[datet
     )
 
 
-def response_chart_svg(points, end: datetime, title: str, hours: int = 24, chart_id="rt") -> str:
-    """Returns an SVG line chart of response times with a title and a text description of the figures."""
-    # Several charts may share a page: chart_id keeps their aria ids apart.
+def response_chart(points, end: datetime, hours: int = 24) -> ResponseChart:
+    """Returns the chart of (time, ms) points over the hours before end."""
     start = end - timedelta(hours=hours)
     values = [ms for _, ms in points]
-    if values:
-        desc = (
-            f"{len(values)} measurements in the last {hours} hours: fastest {min(values)} ms, "
-            f"median {sorted(values)[len(values) // 2]} ms, slowest {max(values)} ms."
-        )
-    else:
-        desc = f"No response-time measurements in the last {hours} hours."
-    top = max(values + [100])
+    # A round top keeps the axis label readable; 100 ms is the smallest scale.
+    top = max(100, -(-max(values, default=0) // 100) * 100)
     span = (end - start).total_seconds()
 
     def x(moment):
@@ -36,24 +59,20 @@ def response_chart_svg(points, end: datetime, title: str, hours: int = 24, chart
     def y(ms):
         return HEIGHT - PAD - (HEIGHT - 2 * PAD) * ms / top
 
-    line = " ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in points)
-    parts = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
-            f' aria-labelledby="{chart_id}-title {chart_id}-desc" class="response-chart">'
-        ),
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="currentColor"/>',
-        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="currentColor"/>',
-        f'<text x="{PAD - 4}" y="{PAD}" text-anchor="end" font-size="10">{top} ms</text>',
-        f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end" font-size="10">0</text>',
-        f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="10">-{hours} h</text>',
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end" font-size="10">now</text>',
-    ]
-    if len(points) > 1:
-        parts.append(f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{line}"/>')
-    elif points:
-        parts.append(f'<circle cx="{x(points[0][0]):.1f}" cy="{y(points[0][1]):.1f}" r="2"/>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+    by_hour: dict[datetime, list[int]] = {}
+    for moment, ms in points:
+        by_hour.setdefault(moment.replace(minute=0, second=0, microsecond=0), []).append(ms)
+    rows = tuple(
+        HourRow(hour, len(ms), min(ms), int(median(ms)), max(ms)) for hour, ms in sorted(by_hour.items(), reverse=True)
+    )
+    return ResponseChart(
+        hours=hours,
+        top_ms=top,
+        polyline=" ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in points) if len(points) > 1 else "",
+        dot=(round(x(points[0][0]), 1), round(y(points[0][1]), 1)) if len(points) == 1 else None,
+        count=len(values),
+        fastest=min(values, default=None),
+        median=int(median(values)) if values else None,
+        slowest=max(values, default=None),
+        rows=rows,
+    )

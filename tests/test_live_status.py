@@ -1,18 +1,17 @@
 """Component states from results: thresholds, staleness, staff notices, uptime, the chart and `flask probe`."""
 
 import threading
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 
-from mpass_status import live_status, prober
+from mpass_status import live_status, notice_model, prober
 from mpass_status.check_results import CheckResult
 from mpass_status.checks_config import Check, ProbeSettings
 from mpass_status.live_status import apply_notices, component_states, overall
-from mpass_status.status_chart import response_chart_svg, response_points
+from mpass_status.notice_model import Moment
+from mpass_status.status_chart import response_chart, response_points
 
 pytest_plugins = ["tests.broker_fixtures"]
 
@@ -30,15 +29,26 @@ CHECK = Check(
 PROBE = ProbeSettings()
 
 
-@dataclass(frozen=True)
-class Notice:
-    id: str
-    type: str
-    severity: str | None
-    components: tuple
-    start: datetime
-    end: datetime | None = None
-    cancelled: bool = False
+def Notice(id, type, severity, components, start, end=None, cancelled=False):  # noqa: N802
+    """Builds a real notice with just what the status logic reads."""
+    return notice_model.Notice(
+        id=id,
+        slug=id,
+        path=f"notices/{id}.md",
+        date=start.date(),
+        type=type,
+        severity=severity,
+        affected=components,
+        components=components,
+        start=Moment(start),
+        end=Moment(end) if end else None,
+        cancelled=cancelled,
+        title={},
+        summary={},
+        updates=(),
+        body_html={},
+        published=start,
+    )
 
 
 def result(when, outcome, code=None, ms=100):
@@ -122,7 +132,7 @@ def test_ongoing_notices_take_precedence_over_checks():
     assert (oidc.state, oidc.source, oidc.notice_id, oidc.checks_state) == ("down", "staff", "outage", "operational")
     assert oidc.statuspage_status == "major_outage"
     adfs = result["adfs"]
-    assert (adfs.state, adfs.source, adfs.checks_state) == ("degraded", "staff", "down")
+    assert (adfs.state, adfs.source, adfs.checks_state) == ("disrupted", "staff", "down")
     assert adfs.statuspage_status == "partial_outage"
     assert (result["prod-saml"].state, result["prod-saml"].statuspage_status) == ("maintenance", "under_maintenance")
     assert (result["wilma"].state, result["wilma"].source) == ("operational", "checks")
@@ -150,22 +160,26 @@ def test_uptime_leaves_out_maintenance_windows(results_db):
     assert excluding == {"24h": 1.0, "7d": 1.0, "30d": 1.0, "90d": 1.0}
     series = live_status.daily_series(results_db.hourly_counts("prod-oidc", start, NOW), NOW)
     assert len(series) == 90 and series[-1]["date"] == "2026-03-02"
-    assert (series[-1]["level"], series[-1]["failed"]) == ("major", 60)
-    assert series[0] == {"date": "2025-12-03", "uptime": None, "level": "nodata", "results": 0, "failed": 0}
+    assert (series[-1]["level"], series[-1]["failed"]) == ("down", 60)
+    assert series[0] == {"date": "2025-12-03", "uptime": None, "level": "unknown", "results": 0, "failed": 0}
 
 
-def test_response_chart_is_accessible_svg():
+def test_response_chart_geometry_and_hourly_figures():
     rows = [result(NOW - timedelta(minutes=10 * i), "ok", ms=100 + i) for i in range(10)]
     points = response_points(rows, NOW - timedelta(hours=24), NOW)
-    svg = ET.fromstring(response_chart_svg(points, NOW, "OpenID Connect response time"))
-    ns = "{http://www.w3.org/2000/svg}"
-    assert svg.get("role") == "img"
-    assert svg.find(f"{ns}title").text == "OpenID Connect response time"
-    assert "fastest 100 ms" in svg.find(f"{ns}desc").text and "slowest 109 ms" in svg.find(f"{ns}desc").text
-    assert len(svg.find(f"{ns}polyline").get("points").split()) == 10
-    assert "script" not in response_chart_svg(points, NOW, "x")
-    empty = ET.fromstring(response_chart_svg([], NOW, "x"))
-    assert empty.find(f"{ns}desc").text == "No response-time measurements in the last 24 hours."
+    chart = response_chart(points, NOW)
+    assert (chart.count, chart.fastest, chart.median, chart.slowest, chart.top_ms) == (10, 100, 104, 109, 200)
+    assert len(chart.polyline.split()) == 10 and chart.dot is None
+    assert [(row.count, row.fastest, row.slowest) for row in chart.rows] == [
+        (1, 100, 100),
+        (6, 101, 106),
+        (3, 107, 109),
+    ]
+    # The newest point is drawn at the right edge, at its share of the axis height.
+    x, y = map(float, chart.polyline.split()[-1].split(","))
+    assert x == pytest.approx(chart.width - chart.pad) and y == pytest.approx(chart.height - chart.pad - 88 * 100 / 200)
+    empty = response_chart([], NOW)
+    assert (empty.count, empty.polyline, empty.dot, empty.rows) == (0, "", None, ())
 
 
 def make_app(tmp_path, config):
@@ -198,8 +212,7 @@ def test_fault_to_snapshot_through_thresholds_and_recovery(tmp_path, standin_con
     prober.run_round(app, db)
     snap = live_status.snapshot(app)
     assert snap["components"]["prod-saml"]["state"] == "operational"
-    chart = ET.fromstring(live_status.response_chart(app, "prod-saml", "SAML"))
-    assert "12 measurements in the last 24 hours" in chart.find("{http://www.w3.org/2000/svg}desc").text
+    assert live_status.response_chart(app, "prod-saml").count == 12
     # The metadata and tls checks both cover prod-saml: 3 failures in 12 results.
     assert snap["components"]["prod-saml"]["uptime"]["24h"] == pytest.approx(9 / 12)
 

@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
 METHODS = [("mpass_status/**.py", "python"), ("app.py", "python"), ("templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

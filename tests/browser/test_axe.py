@@ -2,7 +2,10 @@
 
 import pytest
 
-from .support import AXE, STATES, serve, site
+from .support import AXE, ROOT, STATES, serve, site
+
+FIXTURES = ROOT / "tests" / "fixtures"
+pytest_plugins = ["tests.broker_fixtures"]
 
 PAGES = [
     "/{lang}/",
@@ -11,6 +14,7 @@ PAGES = [
     "/{lang}/notices/2026-11-20-wilma-hairio-jatkuu/",
     "/{lang}/notices/2026-11-02-huoltokatko-tuotanto/",
     "/{lang}/notices/2025-05-06-ruotsi-puuttuu/",
+    "/{lang}/components/prod-oidc/",
     "/{lang}/about/",
     "/{lang}/accessibility/",
     "/{lang}/no-such-page/",
@@ -79,3 +83,19 @@ def test_chart_pattern_has_no_axe_violations(axe_page, base_url, app):
         axe_page.emulate_media(color_scheme=scheme)
         found = violations(axe_page)
         assert not found, f"{scheme}:\n" + "\n".join(found)
+
+
+def test_live_states_and_component_pages_have_no_axe_violations(axe_page, tmp_path, standin_config, broker):
+    """Front and component pages with real check results: bars, the response-time chart and reasons."""
+    from mpass_status import prober
+
+    app = site(FIXTURES / "notices", tmp_path / "status.sqlite3", STATUS_CONFIG=str(standin_config.path))
+    db = prober.open_db(app)
+    prober.run_round(app, db)
+    broker.set_fault("metadata", "expired_cert")
+    for _ in range(3):
+        prober.run_round(app, db)
+    with serve(app) as url:
+        for lang in ("fi", "sv"):
+            for path in ("/", "/components/prod-saml/", "/components/wilma/"):
+                check(axe_page, f"{url}/{lang}{path}")
