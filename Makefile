@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
 
-.PHONY: setup run demo probe test check lint translations-update clean browser screenshots freeze
+.PHONY: setup run demo probe test check bench lint translations-update clean browser screenshots freeze
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ freeze: setup
 
 check: setup
 	$(FLASK) notices check
+
+# Load time and memory by archive size, and requests per second of gunicorn against nginx serving
+# the static export, measured side by side with wrk on this machine (figures, not pass/fail).
+bench: setup
+	command -v wrk >/dev/null && command -v nginx >/dev/null || \
+	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
+	PYTHONPATH=$(CURDIR) $(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

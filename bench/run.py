@@ -124,9 +124,41 @@ def serve_dynamic(folder: Path, tmp: Path, urls: dict, seconds: int) -> dict:
 
 def export_site(folder: Path, tmp: Path) -> Path:
     build = tmp / "build"
-    env = site_env(folder, tmp, {"STATUS_BUILD_DIR": str(build)})
-    subprocess.run([str(BIN / "flask"), "--app", "app", "freeze"], env=env, cwd=ROOT, check=True, capture_output=True)
+    env = site_env(folder, tmp)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "freeze", str(build)], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     return build
+
+
+def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
+    """Front page latency under load with the prober running, against a healthy and then a hanging broker."""
+    from mpass_status.standin_broker import StandinBroker
+    from mpass_status.standin_config import write_standin_config
+
+    figures = {}
+    with StandinBroker(hang_seconds=60) as production, StandinBroker() as test:
+        for label in ("healthy broker", "hanging broker"):
+            if label == "hanging broker":
+                for target in ("discovery", "jwks", "metadata", "authnsources", "authorize"):
+                    production.set_fault(target, "hang")
+            config = write_standin_config(
+                tmp / f"status-{label[0]}.toml",
+                production,
+                test,
+                timeout=10,
+                interval=15,
+                probe={"database": str(tmp / f"probe-{label[0]}.sqlite3")},
+            )
+            port = free_port()
+            env = site_env(folder, tmp, {"STATUS_CONFIG": str(config), "STATUS_PROBE": "1"})
+            env["STATUS_DATABASE"] = str(tmp / f"probe-{label[0]}.sqlite3")
+            args = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"]
+            with process(args, env=env):
+                wait_for(f"http://127.0.0.1:{port}/fi/", 120)
+                # The first round is under way (and, against the hanging broker, waiting on it) while wrk runs.
+                figures[label] = wrk(f"http://127.0.0.1:{port}/fi/", seconds)
+    return figures
 
 
 def serve_static(build: Path, tmp: Path, urls: dict, seconds: int) -> dict:
@@ -174,6 +206,12 @@ def main() -> None:
             if name in static and name in dynamic[10]:
                 ratio = dynamic[10][name]["rps"] / static[name]["rps"]
                 print(row(name, round(static[name]["rps"]), round(dynamic[10][name]["rps"]), f"{ratio:.1%}"))
+        hang = latency_while_broker_hangs(folders[10], tmp, args.seconds)
+        print("\n## Front page latency while the prober checks the broker (target: p99 under 50 ms when it hangs)")
+        print(row("broker", "rps", "p50 ms", "p99 ms"))
+        for label, figures in hang.items():
+            print(row(label, round(figures["rps"]), figures.get("p50_ms"), figures.get("p99_ms")))
+
         print("\n## Cost independent of archive size (target: 10 vs 10,000 notices within 20 %)")
         print(row("page", "10 rps", "10,000 rps", "change"))
         for name in ("front page", "RSS feed", "archive", "notice page"):

@@ -164,7 +164,8 @@ class ResultsDB:
             " WHERE component = ? AND time >= ? AND time < ? AND outcome != 'unknown'"
         )
         args = [component, _stamp(start), _stamp(end)]
-        for window_start, window_end in excluded:
+        # Only windows inside [start, end) matter: a long history of maintenance must not grow the query.
+        for window_start, window_end in _merged(excluded, start, end):
             query += " AND NOT (time >= ? AND time < ?)"
             args += [_stamp(window_start), _stamp(window_end)]
         with self._connect() as db:
@@ -180,6 +181,18 @@ class ResultsDB:
             gone = db.execute("DELETE FROM results WHERE time < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM rounds WHERE finished < ?", (cutoff,))
         return gone
+
+
+def _merged(windows, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Returns the windows clipped to [start, end), overlapping ones joined, in time order."""
+    clipped = sorted((max(a, start), min(b, end)) for a, b in windows if a < end and b > start)
+    merged: list[tuple[datetime, datetime]] = []
+    for a, b in clipped:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _result(row) -> CheckResult:

@@ -101,3 +101,22 @@ def test_concurrent_writers_and_a_second_process_handle(results_db, tmp_path):
 def test_naive_times_are_refused(results_db):
     with pytest.raises(ValueError):
         results_db.insert_round([result(NOW.replace(tzinfo=None))], NOW, NOW)
+
+
+def test_a_long_maintenance_history_does_not_grow_the_uptime_query(results_db):
+    """Thousands of past maintenance windows (a long archive) once made SQLite refuse the query."""
+    from datetime import UTC, datetime, timedelta
+
+    from mpass_status.check_results import CheckResult
+
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    rows = [
+        CheckResult(now - timedelta(minutes=m), "c", "http", "wilma", "production", "u", "ok", 10, "ok")
+        for m in range(1, 61)
+    ]
+    results_db.insert_round(rows, now, now)
+    old = [(now - timedelta(days=200 + d), now - timedelta(days=200 + d, hours=-2)) for d in range(3000)]
+    # Two overlapping windows inside the range count once, joined.
+    recent = [(now - timedelta(minutes=30), now - timedelta(minutes=10)), (now - timedelta(minutes=20), now)]
+    counts = results_db.hourly_counts("wilma", now - timedelta(days=90), now, old + recent)
+    assert sum(n for _, n, _ in counts) == 30
