@@ -59,6 +59,12 @@ def response_chart(points, end: datetime, hours: int = 24) -> ResponseChart:
     def y(ms):
         return HEIGHT - PAD - (HEIGHT - 2 * PAD) * ms / top
 
+    # One point per round, its slowest answer: a component with several checks (TLS and metadata) would
+    # otherwise zigzag between them at the same moment. The figures and the table keep every measurement.
+    slowest: dict[datetime, int] = {}
+    for moment, ms in points:
+        slowest[moment] = max(ms, slowest.get(moment, ms))
+    line = sorted(slowest.items())
     by_hour: dict[datetime, list[int]] = {}
     for moment, ms in points:
         by_hour.setdefault(moment.replace(minute=0, second=0, microsecond=0), []).append(ms)
@@ -68,8 +74,8 @@ def response_chart(points, end: datetime, hours: int = 24) -> ResponseChart:
     return ResponseChart(
         hours=hours,
         top_ms=top,
-        polyline=" ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in points) if len(points) > 1 else "",
-        dot=(round(x(points[0][0]), 1), round(y(points[0][1]), 1)) if len(points) == 1 else None,
+        polyline=" ".join(f"{x(t):.1f},{y(ms):.1f}" for t, ms in line) if len(line) > 1 else "",
+        dot=(round(x(line[0][0]), 1), round(y(line[0][1]), 1)) if len(line) == 1 else None,
         count=len(values),
         fastest=min(values, default=None),
         median=int(median(values)) if values else None,

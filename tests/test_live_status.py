@@ -182,6 +182,18 @@ def test_response_chart_geometry_and_hourly_figures():
     assert (empty.count, empty.polyline, empty.dot, empty.rows) == (0, "", None, ())
 
 
+def test_response_chart_draws_one_point_per_round_at_its_slowest_answer():
+    # Two checks cover the component: the line must not zigzag between them at the same moment.
+    rounds = [NOW - timedelta(minutes=30), NOW]
+    rows = [result(moment, "ok", ms=ms) for moment in rounds for ms in (3, 150)]
+    chart = response_chart(response_points(rows, NOW - timedelta(hours=24), NOW), NOW)
+    assert chart.count == 4 and (chart.fastest, chart.slowest) == (3, 150)
+    ys = {round(float(point.split(",")[1]), 1) for point in chart.polyline.split()}
+    assert len(chart.polyline.split()) == 2 and ys == {round(chart.height - chart.pad - 88 * 150 / 200, 1)}
+    single = response_chart(response_points(rows[:2], NOW - timedelta(hours=24), NOW), NOW)
+    assert single.polyline == "" and single.dot is not None
+
+
 def make_app(tmp_path, config):
     app = Flask("probe_test", instance_path=str(tmp_path / "instance"))
     app.config.update(STATUS_CONFIG=config, DATABASE=str(tmp_path / "instance" / "status.sqlite3"))
