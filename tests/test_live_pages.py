@@ -78,7 +78,7 @@ def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, brok
     assert "state-down" in sv_row and "signeringscertifikatet gick ut" in sv_row
     page = client.get("/fi/components/prod-saml/").get_data(as_text=True)
     assert "state-down" in page and "mittausta: nopein" in page and 'class="bar state-' in page
-    assert re.search(r"<td>\d+(,\d+)?\u00a0%</td>", page), "availability figures in the reader's format"
+    assert re.search(r"<dd>\d+(,\d+)?\u00a0%</dd>", page), "availability figures in the reader's format"
     assert active_markup(page) == []
     broker.clear()
     rounds(live_app, 2)
