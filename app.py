@@ -61,8 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     states.init_app(app)
-    security.init_app(app)
+    # The cache's after_request hook runs last (hooks run in reverse), keeping the security headers.
     page_cache.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
     notice_cli.init_app(app)
     prober.init_app(app)

@@ -109,7 +109,8 @@ def site_env(folder: Path, tmp: Path, extra: dict | None = None) -> dict:
 
 def serve_dynamic(folder: Path, tmp: Path, urls: dict, seconds: int) -> dict:
     port = free_port()
-    args = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"]
+    # gunicorn.conf.py (2 workers) is the deployment's own configuration: the bench measures that.
+    args = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "app:create_app()"]
     with process(args, env=site_env(folder, tmp)):
         wait_for(f"http://127.0.0.1:{port}/fi/", 120)
         results = {}
@@ -153,7 +154,7 @@ def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
             port = free_port()
             env = site_env(folder, tmp, {"STATUS_CONFIG": str(config), "STATUS_PROBE": "1"})
             env["STATUS_DATABASE"] = str(tmp / f"probe-{label[0]}.sqlite3")
-            args = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"]
+            args = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "app:create_app()"]
             with process(args, env=env):
                 wait_for(f"http://127.0.0.1:{port}/fi/", 120)
                 # The first round is under way (and, against the hanging broker, waiting on it) while wrk runs.
@@ -200,7 +201,7 @@ def main() -> None:
         static = serve_static(build, tmp, urls[10], args.seconds)
         dynamic = {size: serve_dynamic(folders[size], tmp, urls[size], args.seconds) for size in (10, 10_000)}
 
-        print("\n## Requests per second (gunicorn, 2 workers) against nginx serving the static export")
+        print("\n## Requests per second (gunicorn.conf.py: 2 workers) against nginx serving the static export")
         print(row("page", "nginx rps", "dynamic rps", "ratio (target ≥ 7 % front)"))
         for name in PAGES:
             if name in static and name in dynamic[10]:

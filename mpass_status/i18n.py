@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from babel.dates import format_datetime
 from flask import current_app, g, request
 from flask_babel import Babel, gettext, ngettext
+from werkzeug.http import dump_cookie
 
 from .notice_model import Moment
 
@@ -14,6 +15,7 @@ _DATE_PATTERN = "d.M.yyyy"
 _TIME_PATTERNS = {"fi": "'klo' H.mm", "sv": "'kl.' H.mm"}
 _BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 LANG_COOKIE = "lang"
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def preferred_language() -> str:
@@ -25,6 +27,11 @@ def preferred_language() -> str:
     if remembered in languages:
         return remembered
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def language_cookie(lang: str) -> str:
+    """Returns the Set-Cookie value that remembers the reader's language, the site's only cookie."""
+    return dump_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, path="/", samesite="Lax")
 
 
 def _to_local(value) -> tuple[datetime, bool]:

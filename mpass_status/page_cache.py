@@ -8,14 +8,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app, request
+from flask import current_app, g, request
+from werkzeug.http import is_resource_modified, parse_cookie
+
+from .i18n import LANG_COOKIE, language_cookie
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
 # "updated" time never drift far from the truth.
 MAX_AGE_SECONDS = 30
 MAX_ENTRIES = 2048
-# What a cached copy keeps; anything per-reader (Set-Cookie) is left to run again.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Link")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Entry:
     etag: str
     # When these bytes were first rendered: a re-render that gives the same bytes keeps it.
     since: datetime
+    # The page's language, whose cookie a hit sets for a reader who lacks it (None: no cookie).
+    lang: str | None
 
 
 class PageCache:
@@ -77,14 +80,15 @@ class PageCache:
         return moments[index] if index < len(moments) else float("inf")
 
 
-def _version() -> tuple:
-    snapshot = current_app.extensions["notice_store"].snapshot()
-    status_version = current_app.extensions.get("status_version")
+def _version(app) -> tuple:
+    snapshot = app.extensions["notice_store"].snapshot()
+    status_version = app.extensions.get("status_version")
     return snapshot.version, status_version() if status_version else ""
 
 
-def _key() -> str:
-    return request.full_path
+def cache_key(environ) -> str:
+    """Returns the key of a request: scheme (HTTPS responses carry HSTS), path and query."""
+    return f"{environ.get('wsgi.url_scheme')}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
 
 
 def _cacheable() -> bool:
@@ -92,47 +96,60 @@ def _cacheable() -> bool:
     return request.method in ("GET", "HEAD") and bool({request.blueprint, request.endpoint} & cache.cacheable)
 
 
-def _serve_cached():
-    if not _cacheable():
-        return None
-    entry = current_app.extensions["page_cache"].get(_key(), _version())
-    if entry is None:
-        return None
-    response = current_app.response_class(entry.body, status=entry.status, headers=list(entry.headers))
-    response.set_etag(entry.etag)
-    response.last_modified = entry.since
-    response.headers["X-Cache"] = "hit"
-    return response.make_conditional(request)
-
-
 def _store(response):
-    if not _cacheable() or response.status_code != 200 or response.direct_passthrough or "X-Cache" in response.headers:
+    # Registered before the other after_request hooks, so it runs last and keeps their headers too.
+    if not _cacheable() or response.status_code != 200 or response.direct_passthrough:
         return response
-    cache = current_app.extensions["page_cache"]
+    app = current_app._get_current_object()
+    cache, key = app.extensions["page_cache"], cache_key(request.environ)
     body = response.get_data()
     now = time.time()
-    snapshot = current_app.extensions["notice_store"].snapshot()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    since = cache.since(_key(), etag)
+    response.set_etag(etag)
+    response.last_modified = cache.since(key, etag)
+    response.headers["X-Cache"] = "miss"
     entry = Entry(
-        version=_version(),
-        expires=min(now + MAX_AGE_SECONDS, cache.next_boundary(snapshot, now)),
+        version=_version(app),
+        expires=min(now + MAX_AGE_SECONDS, cache.next_boundary(app.extensions["notice_store"].snapshot(), now)),
         status=response.status_code,
-        headers=tuple((k, v) for k, v in response.headers.items() if k in KEPT_HEADERS),
+        # Per-reader headers are not kept: the language cookie is set again on each hit that needs it.
+        headers=tuple((k, v) for k, v in response.headers.items() if k not in ("Set-Cookie", "X-Cache")),
         body=body,
         etag=etag,
-        since=since,
+        since=response.last_modified,
+        lang=g.get("lang") if response.mimetype == "text/html" else None,
     )
-    cache.put(_key(), entry)
-    response.set_etag(etag)
-    response.last_modified = since
-    response.headers["X-Cache"] = "miss"
+    cache.put(key, entry)
     return response.make_conditional(request)
+
+
+class CachedPages:
+    """WSGI middleware that answers a request from the cache before Flask is involved at all."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        entry = None
+        if method in ("GET", "HEAD"):
+            entry = self.app.extensions["page_cache"].get(cache_key(environ), _version(self.app))
+        if entry is None:
+            return self.wsgi_app(environ, start_response)
+        headers = list(entry.headers) + [("X-Cache", "hit")]
+        if entry.lang and parse_cookie(environ.get("HTTP_COOKIE", "")).get(LANG_COOKIE) != entry.lang:
+            headers.append(("Set-Cookie", language_cookie(entry.lang)))
+        if not is_resource_modified(environ, etag=entry.etag, last_modified=entry.since):
+            kept = [(k, v) for k, v in headers if k not in ("Content-Type", "Content-Length")]
+            start_response("304 Not Modified", kept)
+            return []
+        start_response("200 OK", headers)
+        return [] if method == "HEAD" else [entry.body]
 
 
 def init_app(app) -> None:
-    """Caches the reader's pages; modules add their own blueprints to `cacheable`."""
+    """Caches the reader's pages; modules add their own blueprints or endpoints to `cacheable`."""
     app.extensions["page_cache"] = PageCache()
     app.extensions["page_cache"].cacheable.add("pages")
-    app.before_request(_serve_cached)
     app.after_request(_store)
+    app.wsgi_app = CachedPages(app.wsgi_app, app)

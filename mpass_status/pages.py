@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import format_percent
 
 from . import live_status
-from .i18n import LANG_COOKIE, format_clock, format_moment, preferred_language
+from .i18n import LANG_COOKIE, format_clock, format_moment, language_cookie, preferred_language
 from .notice_model import TYPES, Moment
 from .states import STATE_LABELS, worst
 
@@ -52,7 +52,7 @@ def add_lang(endpoint, values):
 def remember_language(response):
     # The only cookie the site sets: the reader's last chosen language, for "/".
     if request.cookies.get(LANG_COOKIE) != g.get("lang") and response.status_code == 200:
-        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+        response.headers.add("Set-Cookie", language_cookie(g.lang))
     return response
 
 

@@ -227,7 +227,16 @@ def probe_command(keep_watching):
 def init_app(app):
     """Registers the `flask probe` command and tells the page cache when a new round has landed."""
     app.cli.add_command(probe_command)
-    app.extensions["status_version"] = lambda: _status_version(app)
+    # The page cache asks on every request; the database is asked at most every STATUS_VERSION_SECONDS.
+    every = app.config.get("STATUS_VERSION_SECONDS", 1.0)
+    memo = {"value": "", "checked": float("-inf")}
+
+    def status_version() -> str:
+        if time.monotonic() - memo["checked"] >= every:
+            memo["value"], memo["checked"] = _status_version(app), time.monotonic()
+        return memo["value"]
+
+    app.extensions["status_version"] = status_version
 
 
 def _status_version(app) -> str:

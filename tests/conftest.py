@@ -19,6 +19,7 @@ def app(tmp_path):
             "NOTICES_DIR": str(FIXTURE_NOTICES),
             "DATABASE": str(tmp_path / "status.sqlite3"),
             "NOTICE_CHECK_SECONDS": 0,
+            "STATUS_VERSION_SECONDS": 0,
         }
     )
     yield app

@@ -52,6 +52,7 @@ def site(tmp_path, standin_config, notices_dir):
             "NOTICES_DIR": str(notices_dir),
             "DATABASE": str(tmp_path / "site.sqlite3"),
             "NOTICE_CHECK_SECONDS": 0,
+            "STATUS_VERSION_SECONDS": 0,
         }
     )
 
@@ -150,3 +151,19 @@ def test_a_new_round_changes_the_page_cache_version(site):
     after = version()
     assert before == "None" and after != before
     assert datetime.fromisoformat(after).tzinfo is not None
+
+
+def test_the_status_version_is_read_from_the_database_at_most_once_a_period(site, standin_config, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "STATUS_CONFIG": str(standin_config.path),
+            "DATABASE": str(tmp_path / "site.sqlite3"),
+            "STATUS_VERSION_SECONDS": 3600,
+        }
+    )
+    version = app.extensions["status_version"]
+    before = version()
+    prober.run_round(app, prober.open_db(app))
+    # Within the period the page cache keeps its version: requests do not query SQLite each time.
+    assert version() == before

@@ -29,6 +29,7 @@ def live_app(standin_config, tmp_path):
             "NOTICES_DIR": str(folder),
             "DATABASE": str(tmp_path / "status.sqlite3"),
             "NOTICE_CHECK_SECONDS": 0,
+            "STATUS_VERSION_SECONDS": 0,
         }
     )
 
