@@ -164,3 +164,15 @@ def test_crawl_every_internal_link_resolves(client, lang):
 def test_lists_show_titles_in_the_page_language(client, lang, title):
     for page in (f"/{lang}/", f"/{lang}/archive/"):
         assert title in client.get(page).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("fi", "Sivuston toiminnassa tapahtui virhe"), ("sv", "Ett fel uppstod")])
+def test_an_unexpected_error_gives_a_localized_500_page(app, lang, text):
+    def broken():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule(f"/{lang}/broken/", "broken", broken)
+    response = app.test_client().get(f"/{lang}/broken/", headers={"Accept-Language": lang})
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert parse(html).lang == lang and text in html and "a bug" not in html
