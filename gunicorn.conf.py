@@ -12,3 +12,10 @@ keepalive = 5
 # A page never waits on the broker, so a request that takes this long is stuck: restart the worker.
 timeout = 30
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
+
+
+def post_worker_init(worker):
+    """Loads the notices before the worker takes its first request, not during it."""
+    store = getattr(worker.wsgi, "extensions", {}).get("notice_store")
+    if store is not None:
+        store.snapshot()

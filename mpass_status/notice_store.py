@@ -1,5 +1,6 @@
 """Keeps the parsed notices of a folder in memory and reloads them when files change."""
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -116,8 +117,14 @@ class NoticeStore:
                 return self._snapshot
             signature = self._folder_signature()
             if self._snapshot is None or signature != self._signature:
+                gc.unfreeze()
                 self._snapshot, self._table = load_folder(self.folder, self.config, self._table)
                 self._signature = signature
+                # The notices live until the next reload: moving them out of the cyclic garbage
+                # collector's reach (once the old ones are collected) keeps a large archive from
+                # slowing every request with full collections.
+                gc.collect()
+                gc.freeze()
                 for problem in self._snapshot.problems:
                     if problem.warning:
                         log.info("%s", problem)
