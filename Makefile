@@ -54,7 +54,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# PNGs of the front page in each state of tests/fixtures/states, phone and desktop, fi and sv.
+# PNGs of the front page in each state and of component pages, phone and desktop, fi and sv.
 screenshots: setup browser
 	$(BIN)/python -m tests.browser.screenshots
 
