@@ -53,3 +53,20 @@ def standin_config(tmp_path, broker, test_broker):
 def results_db(tmp_path):
     """A fresh results database file."""
     return ResultsDB(tmp_path / "status.sqlite3")
+
+
+@pytest.fixture
+def standin_site(tmp_path, standin_config, notices_dir):
+    """The whole site checking the stand-ins, on the (empty) notices_dir, answering changes at once."""
+    from app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "STATUS_CONFIG": str(standin_config.path),
+            "NOTICES_DIR": str(notices_dir),
+            "DATABASE": str(tmp_path / "site.sqlite3"),
+            "NOTICE_CHECK_SECONDS": 0,
+            "STATUS_VERSION_SECONDS": 0,
+        }
+    )

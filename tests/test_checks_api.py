@@ -44,17 +44,8 @@ updates:
 
 
 @pytest.fixture
-def site(tmp_path, standin_config, notices_dir):
-    return create_app(
-        {
-            "TESTING": True,
-            "STATUS_CONFIG": str(standin_config.path),
-            "NOTICES_DIR": str(notices_dir),
-            "DATABASE": str(tmp_path / "site.sqlite3"),
-            "NOTICE_CHECK_SECONDS": 0,
-            "STATUS_VERSION_SECONDS": 0,
-        }
-    )
+def site(standin_site):
+    return standin_site
 
 
 def _components(client):

@@ -5,7 +5,6 @@ import threading
 
 import pytest
 
-from app import create_app
 from mpass_status import prober
 
 from .conftest import FIXTURE_NOTICES
@@ -15,23 +14,11 @@ pytest_plugins = ["tests.broker_fixtures"]
 
 
 @pytest.fixture
-def live_app(standin_config, tmp_path):
-    # Notices that name no stand-in component, so the states come from the checks alone.
-    folder = tmp_path / "notices"
-    folder.mkdir()
-    (folder / "2019-11-20-tunnistushairio.md").write_text(
-        (FIXTURE_NOTICES / "2019-11-20-tunnistushairio.md").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    return create_app(
-        {
-            "TESTING": True,
-            "STATUS_CONFIG": str(standin_config.path),
-            "NOTICES_DIR": str(folder),
-            "DATABASE": str(tmp_path / "status.sqlite3"),
-            "NOTICE_CHECK_SECONDS": 0,
-            "STATUS_VERSION_SECONDS": 0,
-        }
-    )
+def live_app(standin_site, notices_dir):
+    # A notice that names no stand-in component, so the states come from the checks alone.
+    source = FIXTURE_NOTICES / "2019-11-20-tunnistushairio.md"
+    (notices_dir / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return standin_site
 
 
 def rounds(app, count):
@@ -86,10 +73,10 @@ def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, brok
     assert "state-operational" in component_row(client.get("/fi/").get_data(as_text=True), "SAML-rajapinta")
 
 
-def test_staff_notice_takes_precedence_and_says_so(live_app, tmp_path):
+def test_staff_notice_takes_precedence_and_says_so(live_app, notices_dir):
     rounds(live_app, 2)
     notice = (FIXTURE_NOTICES / "2026-11-20-wilma-hairio-jatkuu.md").read_text(encoding="utf-8")
-    (tmp_path / "notices" / "2026-11-20-wilma-hairio-jatkuu.md").write_text(notice, encoding="utf-8")
+    (notices_dir / "2026-11-20-wilma-hairio-jatkuu.md").write_text(notice, encoding="utf-8")
     fi = live_app.test_client().get("/fi/").get_data(as_text=True)
     row = component_row(fi, "Wilma")
     assert "state-disrupted" in row and "Ylläpidon tiedote:" in row and "Wilma-kirjautumisissa on häiriöitä" in row
