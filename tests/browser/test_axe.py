@@ -2,9 +2,9 @@
 
 import pytest
 
-from .support import AXE, ROOT, STATES, serve, site
+from . import scenes
+from .support import AXE, serve
 
-FIXTURES = ROOT / "tests" / "fixtures"
 pytest_plugins = ["tests.broker_fixtures"]
 
 PAGES = [
@@ -51,11 +51,14 @@ def test_page_has_no_axe_violations_in_light_and_dark(axe_page, base_url, path, 
     check(axe_page, base_url + path.format(lang=lang))
 
 
-@pytest.mark.parametrize("state", sorted(p.name for p in STATES.iterdir() if p.is_dir()))
-def test_front_page_in_every_state_has_no_axe_violations(axe_page, tmp_path, state):
-    with serve(site(STATES / state, tmp_path / "status.sqlite3")) as url:
+@pytest.mark.parametrize("scene", sorted(scenes.SCENES))
+def test_every_state_and_component_page_has_no_axe_violations(axe_page, tmp_path, scene, broker, test_broker):
+    """The states as the screenshots show them: notices plus probe rounds against the stand-in brokers,
+    and component pages with a fault, 90 days of bars and a day of response times."""
+    with serve(scenes.build(scene, tmp_path, broker, test_broker)) as url:
         for lang in ("fi", "sv"):
-            check(axe_page, f"{url}/{lang}/")
+            for path in scenes.SCENES[scene].pages:
+                check(axe_page, url + path.format(lang=lang))
 
 
 def test_chart_pattern_has_no_axe_violations(axe_page, base_url, app):
@@ -83,19 +86,3 @@ def test_chart_pattern_has_no_axe_violations(axe_page, base_url, app):
         axe_page.emulate_media(color_scheme=scheme)
         found = violations(axe_page)
         assert not found, f"{scheme}:\n" + "\n".join(found)
-
-
-def test_live_states_and_component_pages_have_no_axe_violations(axe_page, tmp_path, standin_config, broker):
-    """Front and component pages with real check results: bars, the response-time chart and reasons."""
-    from mpass_status import prober
-
-    app = site(FIXTURES / "notices", tmp_path / "status.sqlite3", STATUS_CONFIG=str(standin_config.path))
-    db = prober.open_db(app)
-    prober.run_round(app, db)
-    broker.set_fault("metadata", "expired_cert")
-    for _ in range(3):
-        prober.run_round(app, db)
-    with serve(app) as url:
-        for lang in ("fi", "sv"):
-            for path in ("/", "/components/prod-saml/", "/components/wilma/"):
-                check(axe_page, f"{url}/{lang}{path}")
