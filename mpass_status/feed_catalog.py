@@ -146,7 +146,7 @@ class Entry:
         """Returns the entry's permanent id, built from the notice's id and the update's time, never its URL."""
         specific = f"{lang}/notice/{quote(self.notice.id, safe='')}"
         if self.update:
-            specific += "/update/" + self.update.time.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            specific += "/update/" + self.update.stamp
             if self.ordinal > 1:
                 specific += f"-{self.ordinal}"
         return _tag(config, specific)

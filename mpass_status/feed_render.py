@@ -82,7 +82,9 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
             item = feed.add_entry(order="append")
             item.id(entry.id(config, lang))
             item.title(entry_title(entry, lang))
-            item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug), rel="alternate")
+            # An update's entry leads to that update on the notice's page.
+            anchor = f"#{entry.update.anchor}" if entry.update else ""
+            item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug) + anchor, rel="alternate")
             item.published(entry.time)
             item.updated(entry.time)
             # Atom escapes the HTML in <content type="html">; RSS readers expect it as is in content:encoded.

@@ -1,7 +1,7 @@
 """Holds what a notice is once loaded: its fields, timeline and rendered bodies."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 TYPES = ("incident", "maintenance", "change", "announcement")
 SEVERITIES = ("down", "disrupted", "notice")
@@ -48,6 +48,16 @@ class Update:
     stage: str
     text: dict[str, str]
     html: dict[str, str]
+
+    @property
+    def stamp(self) -> str:
+        """Returns the update's UTC time as a compact, stable token for anchors and feed ids."""
+        return self.time.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    @property
+    def anchor(self) -> str:
+        """Returns the id of the update on its notice's page."""
+        return f"update-{self.stamp}"
 
 
 @dataclass(frozen=True)

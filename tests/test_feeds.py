@@ -55,9 +55,9 @@ def read(client, path: str):
 
 
 def local(url: str) -> str:
-    """Turns an absolute URL of the configured site into a path for the test client."""
+    """Turns an absolute URL of the configured site into a path for the test client (no fragment)."""
     assert url.startswith(BASE + "/"), url
-    return url[len(BASE) :]
+    return url[len(BASE) :].partition("#")[0]
 
 
 def test_every_feed_parses_in_its_language(app, client):
@@ -290,3 +290,12 @@ def test_pages_announce_their_feeds(client, page, feeds):
         assert client.get(path).status_code == 200
     if "year" in page:
         assert "/feeds/" not in html
+
+
+def test_an_update_entry_links_to_that_update_on_the_notice_page(client):
+    feed = feedparser.parse(client.get("/sv/feeds/component/wilma.atom").data)
+    linked = [e.link for e in feed.entries if "#update-" in e.link]
+    assert linked, "every incident update links to its place on the page"
+    for link in linked:
+        path, _, anchor = link[len(BASE) :].partition("#")
+        assert f'id="{anchor}"' in client.get(path).get_data(as_text=True)
