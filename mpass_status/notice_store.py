@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +47,16 @@ def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel
     # A cold start on a large archive parses on every core; forkserver because
     # the server process may already run threads that fork would copy mid-lock.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        chunk = max(1, len(paths) // (workers * 8))
-        return list(pool.map(parse_notice, paths, [config] * len(paths), shown, chunksize=chunk))
+    # The fork server imports the parser once; each worker forked from it starts with it loaded.
+    context.set_forkserver_preload([parse_notice.__module__])
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(paths) // (workers * 8))
+            return list(pool.map(parse_notice, paths, [config] * len(paths), shown, chunksize=chunk))
+    except (BrokenProcessPool, OSError) as exc:
+        # Workers cannot start everywhere (a __main__ that is not a file, no /dev/shm): parse here instead.
+        log.warning("parallel loading failed (%s); loading the notices in this process", exc)
+        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
 
 
 def load_folder(

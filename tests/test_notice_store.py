@@ -46,3 +46,21 @@ def test_parallel_load_equals_serial_load(tmp_path):
     serial, _ = load_folder(folder, CONFIG, parallel_from=10**9)
     assert len(parallel.notices) == 120
     assert parallel.notices == serial.notices and parallel.version == serial.version
+
+
+def test_a_main_module_that_workers_cannot_start_from_falls_back_to_serial(tmp_path):
+    """Workers re-run a script's __main__; from a pipe there is none, and loading must still succeed."""
+    import subprocess
+
+    folder = tmp_path / "notices"
+    write_archive(folder, 30)
+    script = (
+        "import sys; sys.path[:0] = [%r, %r]\n"
+        "from mpass_status.config import load_config\n"
+        "from mpass_status.notice_store import load_folder\n"
+        "snapshot, _ = load_folder(__import__('pathlib').Path(%r), load_config(%r), parallel_from=10)\n"
+        "print(len(snapshot.notices))\n"
+    ) % (str(Path.cwd()), str(Path(__file__).parent.parent), str(folder), "status.toml")
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "30", done.stderr[-2000:]
+    assert "loading the notices in this process" in done.stderr
