@@ -54,13 +54,15 @@ def test_a_main_module_that_workers_cannot_start_from_falls_back_to_serial(tmp_p
 
     folder = tmp_path / "notices"
     write_archive(folder, 30)
+    root, tests_root = str(Path.cwd()), str(Path(__file__).parent.parent)
     script = (
-        "import sys; sys.path[:0] = [%r, %r]\n"
+        f"import sys; sys.path[:0] = [{root!r}, {tests_root!r}]\n"
         "from mpass_status.config import load_config\n"
         "from mpass_status.notice_store import load_folder\n"
-        "snapshot, _ = load_folder(__import__('pathlib').Path(%r), load_config(%r), parallel_from=10)\n"
+        f"snapshot, _ = load_folder(__import__('pathlib').Path({str(folder)!r}), load_config('status.toml'),"
+        " parallel_from=10)\n"
         "print(len(snapshot.notices))\n"
-    ) % (str(Path.cwd()), str(Path(__file__).parent.parent), str(folder), "status.toml")
+    )
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "30", done.stderr[-2000:]
     assert "loading the notices in this process" in done.stderr
