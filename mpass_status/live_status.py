@@ -224,7 +224,8 @@ def daily_series(buckets, now, tz=UTC, days=90) -> list[dict]:
     return series
 
 
-def _notices_of(app, notices):
+def notices_of(app, notices=None) -> tuple:
+    """Returns the given notices, else the app's current ones (none for an app without a notice store)."""
     if notices is not None:
         return tuple(notices)
     store = app.extensions.get("notice_store")
@@ -240,7 +241,7 @@ def snapshot(app, now=None, notices=None) -> dict:
     config = site_config_of(app)
     probe, checks = parse_probe(config), parse_checks(config)
     db = open_db(app)
-    notices = _notices_of(app, notices)
+    notices = notices_of(app, notices)
     ids = [c.id for c in config.components]
     history = probe.failures_to_down + probe.successes_to_up + 10
     recent = {component: db.recent_by_check(component, history) for component in ids}

@@ -23,11 +23,6 @@ def _lang(config) -> str:
     return wanted if wanted in config.languages else config.languages[0]
 
 
-def _notices():
-    store = current_app.extensions.get("notice_store")
-    return tuple(store.snapshot().notices) if store is not None else ()
-
-
 def _page(config, lang, updated):
     return {
         "id": PAGE_ID,
@@ -135,7 +130,7 @@ def _notice_json(notice, config, lang, components, now):
 
 def _summary(now):
     config = site_config_of(current_app)
-    lang, notices = _lang(config), _notices()
+    lang, notices = _lang(config), live_status.notices_of(current_app)
     snap = live_status.snapshot(current_app, now, notices)
     moments = [snap["last_round"]] + [n.updated for n in notices if n.updated <= now]
     updated = max((m for m in moments if m), default=None)
