@@ -69,14 +69,6 @@ class FeedSpec:
     def key(self) -> str:
         return "all" if self.facet is None else f"{self.facet}/{self.value}"
 
-    def matches(self, notice: Notice, config: SiteConfig) -> bool:
-        """Tells whether the notice belongs in this feed."""
-        if self.facet is None:
-            return True
-        if self.facet == "type":
-            return notice.type == self.value
-        return bool(set(config.expand([self.value])) & set(notice.components))
-
     def label(self, config: SiteConfig, lang: str) -> str:
         """Names what the feed selects, in the current locale (call it within force_locale)."""
         if self.facet is None:

@@ -7,6 +7,7 @@ from flask_babel import force_locale, gettext
 from .config import SiteConfig
 from .feed_catalog import EMPTY_FEED_TIME, Entry, FeedSpec, component_label, entries_of, feed_id, pending_title
 from .labels import STAGE_LABELS, TYPE_LABELS
+from .notice_filters import notice_filter
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 # The newest entries only: the archive keeps the full history.
@@ -61,7 +62,8 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
     """Writes the newest entries of the notices that spec selects, as RSS ("rss") or Atom ("atom")."""
     with force_locale(lang):
         name = spec.name(config, lang)
-        entries = entries_of(n for n in notices if spec.matches(n, config))[:LIMIT]
+        keep = notice_filter(config, spec.facet, spec.value)
+        entries = entries_of(n for n in notices if keep(n))[:LIMIT]
         feed = FeedGenerator()
         feed.id(feed_id(config, lang, spec))
         feed.title(f"{name} – {config.name[lang]}")

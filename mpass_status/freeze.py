@@ -9,6 +9,7 @@ from flask import current_app, g, render_template_string, url_for
 from flask.cli import with_appcontext
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
+from .notice_filters import notice_filter
 from .notice_model import TYPES
 
 # Other modules extend app.extensions["freeze_generators"] with functions that yield what Frozen-Flask
@@ -46,12 +47,13 @@ def page_urls():
     snapshot = current_app.extensions["notice_store"].snapshot()
     per_page = current_app.config["NOTICES_PER_PAGE"]
     years = sorted({n.published.year for n in snapshot.notices}, reverse=True)
-    listings = [(None, None, snapshot.notices)]
-    listings += [("type", kind, [n for n in snapshot.notices if n.type == kind]) for kind in TYPES]
-    for value in sorted(config.known_ids()):
-        wanted = set(config.expand([value]))
-        listings.append(("component", value, [n for n in snapshot.notices if wanted & set(n.components)]))
-    listings += [("year", str(year), [n for n in snapshot.notices if n.published.year == year]) for year in years]
+    filters = [(None, None)] + [("type", kind) for kind in TYPES]
+    filters += [("component", value) for value in sorted(config.known_ids())]
+    filters += [("year", str(year)) for year in years]
+    listings = []
+    for facet, value in filters:
+        keep = notice_filter(config, facet, value)
+        listings.append((facet, value, [n for n in snapshot.notices if keep(n)]))
     yield "root", {}
     for lang in config.languages:
         for endpoint in ("pages.front", "pages.about", "pages.accessibility"):

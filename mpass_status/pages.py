@@ -7,6 +7,7 @@ from flask_babel import format_percent
 
 from . import live_status
 from .i18n import LANG_COOKIE, format_clock, format_moment, language_cookie, preferred_language
+from .notice_filters import notice_filter
 from .notice_model import TYPES, Moment
 from .states import STATE_LABELS, worst
 
@@ -126,28 +127,16 @@ def component(component_id):
     )
 
 
-def _facet_filter(facet: str | None, value: str | None):
-    """Returns a predicate for the archive filter, or aborts on an unknown filter value."""
-    config = site_config()
-    if facet is None:
-        return lambda n: True
-    if facet == "type" and value in TYPES:
-        return lambda n: n.type == value
-    if facet == "component" and value in config.known_ids():
-        wanted = set(config.expand([value]))
-        return lambda n: bool(wanted & set(n.components))
-    if facet == "year" and value.isdigit() and len(value) == 4:
-        return lambda n: n.published.year == int(value)
-    abort(404)
-
-
 @bp.route("/archive/", defaults={"facet": None, "value": None, "page": 1})
 @bp.route("/archive/page/<int:page>/", defaults={"facet": None, "value": None})
 @bp.route("/archive/<any(type, component, year):facet>/<value>/", defaults={"page": 1})
 @bp.route("/archive/<any(type, component, year):facet>/<value>/page/<int:page>/")
 def archive(facet, value, page):
     snapshot = notices()
-    matches = [n for n in snapshot.notices if _facet_filter(facet, value)(n)]
+    keep = notice_filter(site_config(), facet, value)
+    if keep is None:
+        abort(404)
+    matches = [n for n in snapshot.notices if keep(n)]
     per_page = current_app.config["NOTICES_PER_PAGE"]
     pages = max(1, -(-len(matches) // per_page))
     if page < 1 or page > pages:

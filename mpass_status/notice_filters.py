@@ -1,0 +1,21 @@
+"""Selects notices by type, component (or group) or year: the archive's filters and the feeds' too."""
+
+from collections.abc import Callable
+
+from .config import SiteConfig
+from .notice_model import TYPES, Notice
+
+
+def notice_filter(config: SiteConfig, facet: str | None, value: str | None) -> Callable[[Notice], bool] | None:
+    """Returns the predicate of a filter, or None when the filter's value is unknown."""
+    if facet is None:
+        return lambda notice: True
+    if facet == "type" and value in TYPES:
+        return lambda notice: notice.type == value
+    # A group stands for all its components; the archive's component filter takes a group id too.
+    if facet in ("component", "group") and value in config.known_ids():
+        wanted = set(config.expand([value]))
+        return lambda notice: bool(wanted & set(notice.components))
+    if facet == "year" and value is not None and value.isdigit() and len(value) == 4:
+        return lambda notice: notice.published.year == int(value)
+    return None
