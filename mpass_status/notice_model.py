@@ -82,9 +82,8 @@ class Notice:
     mtime_ns: int = 0
     languages: tuple[str, ...] = field(default=("fi", "sv"))
 
-    def text(self, what: str, lang: str) -> Text:
-        """Returns title, summary or body in lang, or the other language marked pending."""
-        values = {"title": self.title, "summary": self.summary, "body": self.body_html}[what]
+    def _in(self, values: dict[str, str], lang: str) -> Text:
+        # A missing translation falls back to the first language that has the text, marked pending.
         if values.get(lang):
             return Text(values[lang], lang, False)
         for other in self.languages:
@@ -92,14 +91,13 @@ class Notice:
                 return Text(values[other], other, True)
         return Text("", lang, False)
 
+    def text(self, what: str, lang: str) -> Text:
+        """Returns title, summary or body in lang, or the other language marked pending."""
+        return self._in({"title": self.title, "summary": self.summary, "body": self.body_html}[what], lang)
+
     def update_text(self, update: Update, lang: str) -> Text:
         """Returns an update's rendered text in lang, or the other language marked pending."""
-        if update.html.get(lang):
-            return Text(update.html[lang], lang, False)
-        for other in self.languages:
-            if update.html.get(other):
-                return Text(update.html[other], other, True)
-        return Text("", lang, False)
+        return self._in(update.html, lang)
 
     def missing_languages(self) -> tuple[str, ...]:
         """Returns the languages in which some part of the notice is not yet written."""
