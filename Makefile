@@ -33,7 +33,7 @@ probe: setup
 # Switch faults on from a browser, e.g. <broker>/_standin/fault?metadata=500
 demo: setup
 	mkdir -p instance && rm -f instance/demo-status.toml
-	$(BIN)/python -m mpass_status.standin_broker --write-config instance/demo-status.toml \
+	$(BIN)/python -m mpass_status.standin --write-config instance/demo-status.toml \
 	    --database $(CURDIR)/instance/demo.sqlite3 & broker=$$!; \
 	trap "kill $$broker 2>/dev/null || true" EXIT INT TERM; \
 	while [ ! -f instance/demo-status.toml ]; do sleep 0.2; done; \
@@ -70,7 +70,7 @@ check: setup
 bench: setup
 	command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
-	PYTHONPATH=$(CURDIR) $(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -5,22 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from mpass_status import (
-    errors,
-    feeds,
-    freeze,
-    i18n,
-    labels,
-    notice_cli,
-    page_cache,
-    pages,
-    prober,
-    security,
-    states,
-    status_api,
-)
+from mpass_status import runtime
+from mpass_status.checks import cli as probe_cli
+from mpass_status.checks.scheduler import start_background
 from mpass_status.config import ConfigError, load_config
-from mpass_status.notice_store import NoticeStore
+from mpass_status.notices import cli as notices_cli
+from mpass_status.web import dates, errors, export, labels, language, page_cache, pages, security, status_api
+from mpass_status.web.feeds import routes as feeds
 
 ROOT = Path(__file__).resolve().parent
 # Environment variables that may override a setting, read after instance/config.py.
@@ -28,19 +19,24 @@ ENVIRONMENT = {
     "STATUS_CONFIG": "STATUS_CONFIG",
     "STATUS_NOTICES": "NOTICES_DIR",
     "STATUS_DATABASE": "DATABASE",
-    # Any non-empty value starts the prober inside the site (one per deployment, see prober.py).
+    # Any non-empty value starts the prober inside the site (one per results database).
     "STATUS_PROBE": "PROBE_IN_BACKGROUND",
 }
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Creates the site: defaults, then instance/config.py, then the environment, then test_config."""
+    """Creates the site: defaults, then instance/config.py, then the environment, then test_config.
+
+    A mistake in the configuration stops here, before anything is served, with one `path:line: message`
+    line per mistake (SystemExit, so `flask`, gunicorn and tests all see it).
+    """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
     app.config.from_mapping(
         PROJECT_ROOT=ROOT,
         STATUS_CONFIG=str(ROOT / "status.toml"),
         NOTICES_DIR=str(ROOT / "notices"),
-        DATABASE=str(Path(app.instance_path) / "status.sqlite3"),
+        # The results database: None means the [probe] database of the configuration.
+        DATABASE=None,
         NOTICE_CHECK_SECONDS=2.0,
         NOTICES_PER_PAGE=20,
     )
@@ -54,24 +50,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     try:
         config = load_config(app.config["STATUS_CONFIG"])
     except ConfigError as exc:
-        # Whoever starts the site (flask, gunicorn, a test) sees the one line that matters.
-        raise SystemExit(f"configuration error: {exc}") from None
-    app.extensions["status_config"] = config
-    app.extensions["notice_store"] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
-    i18n.init_app(app)
+        raise SystemExit(str(exc)) from None
+    runtime.attach(app, config)
+    language.init_app(app)
+    dates.init_app(app)
     labels.init_app(app)
-    states.init_app(app)
     # The cache's after_request hook runs last (hooks run in reverse), keeping the security headers.
     page_cache.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    notice_cli.init_app(app)
-    prober.init_app(app)
-    status_api.init_app(app)
-    app.register_blueprint(pages.bp)
+    pages.init_app(app)
     feeds.init_app(app)
-    app.add_url_rule("/", "root", pages.root)
-    freeze.init_app(app)
+    status_api.init_app(app)
+    export.init_app(app)
+    notices_cli.init_app(app)
+    probe_cli.init_app(app)
     if app.config.get("PROBE_IN_BACKGROUND"):
-        prober.start_background(app)
+        start_background(config, runtime.results(app))
     return app

@@ -2,6 +2,9 @@
 
 import os
 
+from app import create_app
+from mpass_status import runtime
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads keep connections alive between requests (the sync worker closes each one), which doubles
@@ -14,8 +17,16 @@ timeout = 30
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
 
 
+def on_starting(server):
+    """Stops gunicorn before any worker starts when the site configuration has a mistake.
+
+    A worker that fails to build the app would only be restarted again and again; reading the
+    configuration here ends the whole server with the same `status.toml:LINE: message` lines.
+    """
+    # The prober is not started here: this is the arbiter, and the workers fork from it.
+    create_app({"PROBE_IN_BACKGROUND": ""})
+
+
 def post_worker_init(worker):
     """Loads the notices before the worker takes its first request, not during it."""
-    store = getattr(worker.wsgi, "extensions", {}).get("notice_store")
-    if store is not None:
-        store.snapshot()
+    runtime.notices(worker.wsgi)

@@ -9,10 +9,11 @@ import time
 def main(folder: str) -> None:
     started = time.perf_counter()
     from app import create_app
+    from mpass_status import runtime
 
     imported = time.perf_counter()
     app = create_app({"NOTICES_DIR": folder})
-    snapshot = app.extensions["notice_store"].snapshot()
+    notices = runtime.notices(app)
     loaded = time.perf_counter()
     # ru_maxrss is in KiB on Linux: the peak resident set of this process.
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -20,8 +21,8 @@ def main(folder: str) -> None:
     print(
         json.dumps(
             {
-                "notices": len(snapshot.notices),
-                "problems": len([p for p in snapshot.problems if not p.warning]),
+                "notices": len(notices.notices),
+                "problems": len([p for p in notices.problems if not p.warning]),
                 "import_s": round(imported - started, 3),
                 "load_s": round(loaded - imported, 3),
                 "peak_rss_mb": round(peak_kib / 1024, 1),

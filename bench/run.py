@@ -15,7 +15,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from synthetic_notices import write_archive
+from bench.synthetic_notices import write_archive
+from mpass_status.standin.broker import StandinBroker
+from mpass_status.standin.config import write_standin_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -104,9 +106,8 @@ def wrk(url: str, seconds: int, runs: int = 3, connections: int = 32) -> dict:
 
 
 def measure_load(folder: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(
-        [PYTHON, str(ROOT / "bench/measure_load.py"), str(folder)], env=env, capture_output=True, text=True, check=True
+        [PYTHON, "-m", "bench.measure_load", str(folder)], cwd=ROOT, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)
 
@@ -168,9 +169,6 @@ def export_site(folder: Path, tmp: Path) -> Path:
 
 def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
     """Front page latency under load with the prober running, against a healthy and then a hanging broker."""
-    from mpass_status.standin_broker import StandinBroker
-    from mpass_status.standin_config import write_standin_config
-
     figures = {}
     with StandinBroker(hang_seconds=60) as production, StandinBroker() as test:
         for label in ("healthy broker", "hanging broker"):

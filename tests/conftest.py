@@ -1,28 +1,42 @@
-"""Fixtures: a site built on the fixture notices, its test client and CLI runner."""
+"""Fixtures: one factory for sites (each with its own database and notices folder), stand-in brokers, results."""
 
-from pathlib import Path
+import itertools
 
 import pytest
 
-from app import create_app
+from mpass_status.checks.store import ResultsDB
+from mpass_status.config import load_config
+from mpass_status.standin.broker import StandinBroker
+from mpass_status.standin.config import write_standin_config
 
-HERE = Path(__file__).parent
-FIXTURE_NOTICES = HERE / "fixtures" / "notices"
-LANGUAGES = ("fi", "sv")
+from .helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, ROOT, build_site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _instance_untouched():
+    """Fails the run if any test wrote into the repository's instance/ folder."""
+    instance = ROOT / "instance"
+    before = set(instance.iterdir()) if instance.is_dir() else set()
+    yield
+    after = set(instance.iterdir()) if instance.is_dir() else set()
+    assert after <= before, f"tests wrote into instance/: {sorted(str(p) for p in after - before)}"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "NOTICES_DIR": str(FIXTURE_NOTICES),
-            "DATABASE": str(tmp_path / "status.sqlite3"),
-            "NOTICE_CHECK_SECONDS": 0,
-            "STATUS_VERSION_SECONDS": 0,
-        }
-    )
-    yield app
+def make_site(tmp_path):
+    """Returns make_site(notices=FIXTURE_NOTICES, **settings): a site on its own copy of notices (None: empty)."""
+    numbers = itertools.count(1)
+
+    def make(notices=FIXTURE_NOTICES, **settings):
+        return build_site(tmp_path / f"site-{next(numbers)}", notices, **settings)
+
+    return make
+
+
+@pytest.fixture
+def app(make_site):
+    """The site on a copy of the fixture notices."""
+    return make_site()
 
 
 @pytest.fixture
@@ -37,7 +51,57 @@ def runner(app):
 
 @pytest.fixture
 def notices_dir(tmp_path):
-    """An empty notices folder for a test to write files into."""
+    """An empty folder for a test to write notice files into."""
     folder = tmp_path / "notices"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def _brokers():
+    # Generating keys takes a moment: the brokers live for the session, their faults per test.
+    with StandinBroker(slow_seconds=0.8) as production, StandinBroker(slow_seconds=0.8) as test:
+        yield production, test
+
+
+@pytest.fixture
+def broker(_brokers):
+    """A production stand-in broker, healthy until a test switches a fault on."""
+    _brokers[0].clear()
+    yield _brokers[0]
+    _brokers[0].clear()
+
+
+@pytest.fixture
+def test_broker(_brokers):
+    """A second stand-in broker playing the test environment."""
+    _brokers[1].clear()
+    yield _brokers[1]
+    _brokers[1].clear()
+
+
+@pytest.fixture
+def standin_config(tmp_path, broker, test_broker):
+    """The site configuration with every check pointing at the stand-ins and the database in tmp_path."""
+    path = write_standin_config(
+        tmp_path / "status.toml",
+        broker,
+        test_broker,
+        timeout=CHECK_TIMEOUT,
+        interval=10,
+        # A busy test machine must not make a healthy loopback answer "slow": the slow test sets its own limit.
+        probe={"database": str(tmp_path / "status.sqlite3"), "slow_ms": 1400},
+    )
+    return load_config(path)
+
+
+@pytest.fixture
+def results_db(tmp_path):
+    """A fresh results database file."""
+    return ResultsDB(tmp_path / "status.sqlite3")
+
+
+@pytest.fixture
+def standin_site(make_site, standin_config):
+    """The whole site checking the stand-ins, with no notices, answering changes at once."""
+    return make_site(None, STATUS_CONFIG=str(standin_config.path))

@@ -5,9 +5,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import FIXTURE_NOTICES
-
-from .support import launch, missing_prerequisites, serve, site
+from ..helpers import build_site, serve
+from .support import launch, missing_prerequisites
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +25,7 @@ def browser():
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The site on the fixture notices, served by a real server on 127.0.0.1."""
-    with serve(site(FIXTURE_NOTICES, tmp_path_factory.mktemp("db") / "status.sqlite3")) as url:
+    with serve(build_site(tmp_path_factory.mktemp("site"))) as url:
         yield url
 
 

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mpass_status import prober
-from mpass_status.checks_config import parse_checks
-from mpass_status.standin_config import write_standin_config
+from mpass_status import runtime
+from mpass_status.checks.runner import run_round
+from mpass_status.standin.config import write_standin_config
 
-from .support import STATES, site
+from ..helpers import build_site
+from .support import STATES
 
 # Enough rounds for a fault to pass the failures_to_down threshold (3) and for health to settle.
 ROUNDS = 3
@@ -48,23 +49,23 @@ def build(name: str, tmp: Path, production, test):
     production.clear()
     test.clear()
     config = write_standin_config(tmp / f"{name}.toml", production, test, timeout=2, interval=60)
-    app = site(STATES / scene.notices, tmp / f"{name}.sqlite3", STATUS_CONFIG=str(config))
-    db = prober.open_db(app)
+    app = build_site(tmp / name, STATES / scene.notices, STATUS_CONFIG=str(config))
+    site_config, db = runtime.config(app), runtime.results(app)
     if scene.history:
-        backfill(app, db, production, scene.history, datetime.now(UTC))
+        backfill(site_config, db, production, scene.history, datetime.now(UTC))
     for target, fault in scene.faults:
         production.set_fault(target, fault)
     for _ in range(scene.rounds):
-        prober.run_round(app, db)
+        run_round(site_config, db)
     return app
 
 
-def backfill(app, db, broker, component: str, end: datetime):
+def backfill(config, db, broker, component: str, end: datetime):
     """Runs the component's checks for real at back-dated moments: one round a day for 90 days, then every
     half hour for the last day, with a day of failures, a day with one failure in twenty and a fault hours ago.
 
     The stand-in's slow fault plays the load of school hours, so the response-time line has a shape."""
-    checks = [check for check in parse_checks(prober.site_config_of(app)) if component in check.components]
+    checks = [check for check in config.checks if component in check.components]
     moments = [(end - timedelta(days=back, hours=5), None) for back in range(89, 1, -1)]
     moments += [(end - timedelta(days=40, hours=hour), "500") for hour in (2, 3)]
     moments += [(end - timedelta(days=12, minutes=10 * step), "500" if step == 7 else None) for step in range(20)]
@@ -77,7 +78,7 @@ def backfill(app, db, broker, component: str, end: datetime):
             # Helsinki school hours (UTC+2): about 6 to 14 UTC.
             broker.slow_seconds = 0.12 if 6 <= moment.hour < 14 else 0.03
             broker.set_fault("metadata", fault)
-            prober.run_round(app, db, checks, now=moment)
+            run_round(config, db, checks, now=moment)
     finally:
         broker.slow_seconds = original
         broker.clear()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from mpass_status.standin_broker import StandinBroker
+from mpass_status.standin.broker import StandinBroker
 from tests.browser.scenes import SCENES, build
-from tests.browser.support import ROOT, launch, missing_prerequisites, serve
+from tests.browser.support import launch, missing_prerequisites
+from tests.helpers import ROOT, serve
 
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")

@@ -2,10 +2,9 @@
 
 import pytest
 
+from ..helpers import serve
 from . import scenes
-from .support import AXE, serve
-
-pytest_plugins = ["tests.broker_fixtures"]
+from .support import AXE
 
 PAGES = [
     "/{lang}/",

@@ -4,11 +4,9 @@ import shutil
 
 import pytest
 
-from tests.conftest import FIXTURE_NOTICES
+from ..helpers import FIXTURE_NOTICES, build_site, notices_folder, serve
 
-from .support import serve, site
-
-# Links that the feeds branch adds: the subscribe page and the feed files themselves.
+# Links to the subscribe page and to the feed files themselves.
 FEED_LINKS = 'a[href*="subscribe"], a[href*="feed"], a[href$=".xml"], a[href$=".ics"], a[href*="tilaa"]'
 DESCRIBE_FOCUS = """() => {
   const e = document.activeElement;
@@ -72,8 +70,7 @@ def test_focus_is_visible(page, base_url):
 @pytest.mark.parametrize("path", ["/fi/", "/sv/notices/2019-11-20-tunnistushairio/"])
 def test_tab_order_reaches_feeds(page, base_url, path):
     page.goto(base_url + path)
-    if page.locator(FEED_LINKS).count() == 0:
-        pytest.skip("no feed links on the page yet: they arrive with the feeds branch")
+    assert page.locator(FEED_LINKS).count() > 0, "the page links to no feed"
     wanted = set(page.eval_on_selector_all(FEED_LINKS, "links => links.map(a => a.getAttribute('href'))"))
     reached = {f["href"] for f in tab_through(page)}
     assert wanted & reached, f"no feed link ({sorted(wanted)}) is reachable with Tab"
@@ -109,10 +106,10 @@ def test_page_is_readable_without_javascript(browser, base_url):
 
 
 def test_refresh_replaces_the_status_and_announces_a_change(browser, tmp_path):
-    notices = tmp_path / "notices"
-    shutil.copytree(FIXTURE_NOTICES, notices)
+    app = build_site(tmp_path)
+    notices = notices_folder(app)
     (notices / "2026-11-20-wilma-hairio-jatkuu.md").unlink()
-    with serve(site(notices, tmp_path / "status.sqlite3", NOTICE_CHECK_SECONDS=0)) as url:
+    with serve(app) as url:
         context = browser.new_context()
         page = context.new_page()
         page.clock.install()

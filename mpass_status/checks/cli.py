@@ -1,0 +1,43 @@
+"""The `flask probe` command: one round of checks printed as a table, or `--watch` to keep checking."""
+
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from mpass_status import runtime
+from mpass_status.checks.runner import run_round
+from mpass_status.checks.scheduler import watch
+
+
+def format_table(results) -> str:
+    """Returns results as a plain text table for the terminal."""
+    rows = [("CHECK", "COMPONENT", "OUTCOME", "MS", "REASON")]
+    rows += [
+        (r.check_id, r.component, r.outcome, "" if r.response_ms is None else str(r.response_ms), r.reason)
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows)
+
+
+@click.command("probe")
+@with_appcontext
+@click.option("--watch", "keep_watching", is_flag=True, help="Run checks at their intervals until interrupted.")
+def probe_command(keep_watching):
+    """Runs one round of broker checks and prints the results (or keeps running with --watch)."""
+    config, db = runtime.config(current_app), runtime.results(current_app)
+    if not keep_watching:
+        click.echo(format_table(run_round(config, db)))
+        return
+    stop = threading.Event()
+    try:
+        watch(config, db, stop, on_round=lambda results: click.echo(format_table(results) + "\n"))
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def init_app(app) -> None:
+    """Registers the `flask probe` command."""
+    app.cli.add_command(probe_command)

@@ -1,0 +1,135 @@
+"""The certificate minded check kinds: SAML metadata and the TLS certificate of a host."""
+
+import base64
+import binascii
+import socket
+import ssl
+import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import ParseError
+
+from cryptography import x509
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from mpass_status.checks.http import (
+    CheckFailed,
+    fetch,
+    make_client,
+    network_finding,
+    require_success,
+)
+from mpass_status.checks.results import Finding, degraded, failed, ok, timed_out
+
+MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
+DS = "{http://www.w3.org/2000/09/xmldsig#}"
+# The SSL verify code OpenSSL gives for an expired certificate.
+X509_V_ERR_CERT_HAS_EXPIRED = 10
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def _parse_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.strip())
+    # SAML times are UTC; a bare time without offset is read as UTC too.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def expiry_finding(not_after, now, warn_days, expired_code, expiring_code, ms=None) -> Finding | None:
+    """Returns failed when not_after has passed, degraded within warn_days, else None."""
+    if not_after <= now:
+        return failed(expired_code, ms, date=_day(not_after))
+    if not_after - now <= timedelta(days=warn_days):
+        days = (not_after - now).days
+        return degraded(expiring_code, ms, date=_day(not_after), days=days)
+    return None
+
+
+def _signing_certs(root) -> list[x509.Certificate]:
+    certs = []
+    for descriptor in root.iter(f"{MD}IDPSSODescriptor"):
+        for key in descriptor.findall(f"{MD}KeyDescriptor"):
+            if key.get("use", "signing") != "signing":
+                continue
+            for element in key.iter(f"{DS}X509Certificate"):
+                der = base64.b64decode("".join((element.text or "").split()), validate=True)
+                certs.append(x509.load_der_x509_certificate(der))
+    return certs
+
+
+def check_saml(check, deadline, now, warn_days) -> Finding:
+    """Checks metadata parses safely, names the entityID, is within validUntil and has a live signing cert."""
+    with make_client(check) as client:
+        got = fetch(client, check.url, deadline, check.timeout)
+    require_success(got)
+    try:
+        # Entity declarations are refused outright: that is how XML bombs and external fetches work.
+        root = fromstring(got.body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        return failed("xml_unsafe", got.ms)
+    except ParseError as exc:
+        return failed("xml_invalid", got.ms, detail=str(exc)[:120])
+    if root.tag != f"{MD}EntityDescriptor":
+        return failed("not_entity_descriptor", got.ms)
+    if root.get("entityID") != check.entity_id:
+        return failed("entity_id_mismatch", got.ms, expected=check.entity_id, actual=str(root.get("entityID"))[:200])
+    valid_until = root.get("validUntil")
+    if valid_until:
+        try:
+            until = _parse_time(valid_until)
+        except ValueError:
+            return failed("metadata_bad_valid_until", got.ms, value=valid_until[:60])
+        if until <= now:
+            return failed("metadata_expired", got.ms, date=_day(until))
+    try:
+        certs = _signing_certs(root)
+    except (binascii.Error, ValueError):
+        return failed("cert_unreadable", got.ms)
+    if not certs:
+        return failed("cert_missing", got.ms)
+    # During a key rollover two certificates are listed; the longest-lived one decides.
+    newest = max(cert.not_valid_after_utc for cert in certs)
+    warning = expiry_finding(newest, now, warn_days, "cert_expired", "cert_expiring", got.ms)
+    return warning or ok(got.ms)
+
+
+def _peer_cert(host, port, context, deadline, timeout) -> bytes:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise CheckFailed(timed_out(timeout))
+    with socket.create_connection((host, port), timeout=remaining) as raw:
+        raw.settimeout(max(deadline - time.monotonic(), 0.01))
+        with context.wrap_socket(raw, server_hostname=host) as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def check_tls(check, deadline, now, warn_days) -> Finding:
+    """Checks the host completes a verified TLS handshake and its certificate is not about to expire."""
+    parts = urlsplit(check.url)
+    host, port = parts.hostname, parts.port or 443
+    context = ssl.create_default_context(cafile=check.ca_file)
+    start = time.monotonic()
+    try:
+        der = _peer_cert(host, port, context, deadline, check.timeout)
+    except ssl.SSLCertVerificationError as exc:
+        if exc.verify_code != X509_V_ERR_CERT_HAS_EXPIRED:
+            return failed("tls_handshake", detail=str(exc.verify_message or exc)[:120])
+        # Read the expired certificate without verification, only to say when it expired.
+        lax = ssl.create_default_context()
+        lax.check_hostname = False
+        lax.verify_mode = ssl.CERT_NONE
+        try:
+            der = _peer_cert(host, port, lax, deadline, check.timeout)
+        except (OSError, CheckFailed):
+            return failed("tls_handshake", detail="certificate has expired")
+    except ssl.SSLError as exc:
+        return failed("tls_handshake", detail=str(exc.reason or exc)[:120])
+    except OSError as exc:
+        return network_finding(exc, host, check.timeout)
+    ms = int((time.monotonic() - start) * 1000)
+    not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
+    warning = expiry_finding(not_after, now, warn_days, "tls_expired", "tls_expiring", ms)
+    return warning or ok(ms)

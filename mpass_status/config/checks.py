@@ -1,0 +1,176 @@
+"""Reads the [probe] settings and the [[checks]] tables, reporting each mistake at its line."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mpass_status.config.lines import Reporter
+from mpass_status.config.model import ENVIRONMENTS, KINDS, Check, ProbeSettings
+
+PROBE_KEYS = (
+    "failures_to_down",
+    "successes_to_up",
+    "stale_after_intervals",
+    "slow_ms",
+    "retention_days",
+    "database",
+    "warn_days",
+)
+CHECK_KEYS = (
+    "id",
+    "kind",
+    "environment",
+    "url",
+    "component",
+    "components",
+    "timeout",
+    "interval",
+    "slow_ms",
+    "expect_status",
+    "expect_text",
+    "issuer",
+    "entity_id",
+    "sources",
+    "ca_file",
+)
+TEXT_KEYS = ("expect_text", "issuer", "entity_id", "ca_file")
+
+
+class _Table:
+    """One table of the file: its values, where it stands, and how its problems begin."""
+
+    def __init__(self, report: Reporter, entry: dict, table: str, index: int = 0, where: str = ""):
+        self.report, self.entry, self.table, self.index, self.where = report, entry, table, index, where
+
+    def error(self, message: str, key: str | None = None) -> None:
+        self.report.error(self.where + message, self.table, self.index, key)
+
+    def number(self, key: str, default, kind=float, minimum=0):
+        value = self.entry.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= minimum:
+            self.error(f"'{key}' must be a number above {minimum}, not {value!r}", key)
+            return default
+        return kind(value)
+
+
+def read_probe(raw, config_dir: Path, report: Reporter) -> ProbeSettings:
+    """Returns the [probe] settings with defaults filled in; mistakes go to report."""
+    default = ProbeSettings()
+    if not isinstance(raw, dict):
+        report.error("[probe] must be a table", "probe")
+        return default
+    report.unknown_keys(raw, PROBE_KEYS, "probe", where="[probe]: ")
+    table = _Table(report, raw, "probe", where="[probe]: ")
+    database = Path(str(raw.get("database", default.database)))
+    return ProbeSettings(
+        failures_to_down=table.number("failures_to_down", default.failures_to_down, int),
+        successes_to_up=table.number("successes_to_up", default.successes_to_up, int),
+        stale_after_intervals=table.number("stale_after_intervals", default.stale_after_intervals, int),
+        slow_ms=table.number("slow_ms", default.slow_ms, int),
+        retention_days=table.number("retention_days", default.retention_days, int),
+        database=database if database.is_absolute() else config_dir / database,
+        warn_days=table.number("warn_days", default.warn_days, int),
+    )
+
+
+def _components(table: _Table, known: set[str]) -> tuple[str, ...] | None:
+    entry = table.entry
+    if entry.get("kind") == "authsources":
+        sources = entry.get("sources")
+        if not isinstance(sources, dict) or not sources:
+            table.error("'sources' must map component ids to source names", "sources")
+            return None
+        if any(not isinstance(name, str) or not name for name in sources.values()):
+            table.error("every source name must be a non-empty string", "sources")
+            return None
+        ids, key = tuple(sources), "sources"
+    elif "components" in entry:
+        ids, key = entry["components"], "components"
+        if not isinstance(ids, list) or not ids:
+            table.error("'components' must be a non-empty list of component ids", key)
+            return None
+        ids = tuple(ids)
+    elif entry.get("component"):
+        ids, key = (entry["component"],), "component"
+    else:
+        table.error("names no component")
+        return None
+    unknown = [str(i) for i in ids if i not in known]
+    if unknown:
+        table.error(f"unknown component {', '.join(unknown)}", key)
+        return None
+    return ids
+
+
+def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None:
+    entry, before = table.entry, len(table.report.problems)
+    table.report.unknown_keys(entry, CHECK_KEYS, table.table, table.index, table.where)
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        table.error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", "kind")
+    environment = entry.get("environment")
+    if environment not in ENVIRONMENTS:
+        table.error(f"environment must be production or test, not {environment!r}", "environment")
+    url = entry.get("url")
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+        table.error(f"'url' must be an http(s) address, not {url!r}", "url")
+    elif kind == "tls" and parts.scheme != "https":
+        table.error("a tls check needs an https address", "url")
+    if kind == "oidc" and not entry.get("issuer"):
+        table.error("an oidc check needs 'issuer'")
+    if kind == "saml" and not entry.get("entity_id"):
+        table.error("a saml check needs 'entity_id'")
+    for key in TEXT_KEYS:
+        if key in entry and not isinstance(entry[key], str):
+            table.error(f"'{key}' must be text", key)
+    expect_status = entry.get("expect_status")
+    if expect_status is not None and (
+        isinstance(expect_status, bool) or not isinstance(expect_status, int) or not 100 <= expect_status <= 599
+    ):
+        table.error("'expect_status' must be an HTTP status code", "expect_status")
+    components = _components(table, known)
+    timeout = table.number("timeout", 10)
+    interval = table.number("interval", 60, int)
+    if timeout >= interval:
+        table.error("'timeout' must be shorter than 'interval'", "timeout")
+    slow_ms = table.number("slow_ms", probe.slow_ms, int)
+    if len(table.report.problems) > before:
+        return None
+    sources = entry.get("sources", {}) if kind == "authsources" else {}
+    return Check(
+        id=entry["id"],
+        kind=kind,
+        environment=environment,
+        url=url,
+        components=components,
+        timeout=timeout,
+        interval=interval,
+        slow_ms=slow_ms,
+        expect_status=expect_status,
+        expect_text=entry.get("expect_text"),
+        issuer=entry.get("issuer"),
+        entity_id=entry.get("entity_id"),
+        sources={str(k): str(v) for k, v in sources.items()},
+        ca_file=entry.get("ca_file"),
+    )
+
+
+def read_checks(raw, known: set[str], probe: ProbeSettings, report: Reporter) -> tuple[Check, ...]:
+    """Returns the valid checks; each bad table is reported on its own so one does not hide the others."""
+    if not isinstance(raw, list):
+        report.error("checks must be written as [[checks]] tables", "checks")
+        return ()
+    checks, seen = [], set()
+    for index, entry in enumerate(raw):
+        check_id = entry.get("id") if isinstance(entry, dict) else None
+        if not check_id or not isinstance(check_id, str):
+            report.error("a check lacks its id", "checks", index)
+            continue
+        if check_id in seen:
+            report.error(f"duplicate check id {check_id}", "checks", index, "id")
+            continue
+        seen.add(check_id)
+        check = _check(_Table(report, entry, "checks", index, f"check {check_id}: "), known, probe)
+        if check is not None:
+            checks.append(check)
+    return tuple(checks)

@@ -1,0 +1,143 @@
+"""Reads status.toml once into a SiteConfig, or into every problem it has, each at its line."""
+
+import re
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from mpass_status.config.checks import read_checks, read_probe
+from mpass_status.config.lines import Reporter
+from mpass_status.config.model import LANGUAGES, Component, Group, SiteConfig
+from mpass_status.problems import Problem, shown_path
+
+TABLES = ("site", "groups", "components", "probe", "checks", "feeds")
+SITE_KEYS = ("name", "base_url", "languages", "timezone", "contact_email")
+# tomllib names the place of a syntax error only inside its message: "... (at line 12, column 5)".
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+class ConfigError(Exception):
+    """The site configuration is missing, unreadable or has mistakes; problems says where."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(sorted(problems, key=lambda p: p.line))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _names(report: Reporter, entry: dict, languages, table: str, index: int = 0, where: str = "") -> dict[str, str]:
+    names = entry.get("name")
+    if not isinstance(names, dict):
+        report.error(f"{where}'name' must be a table of languages", table, index, "name")
+        return {lang: "" for lang in languages}
+    missing = [lang for lang in languages if not names.get(lang)]
+    if missing:
+        report.error(f"{where}name lacks {', '.join(missing)}", table, index, "name")
+    return {lang: str(names.get(lang, "")) for lang in languages}
+
+
+def _entries(report: Reporter, data: dict, table: str) -> list[dict]:
+    raw = data.get(table, [])
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        report.error(f"{table} must be written as [[{table}]] tables", table)
+        return []
+    return raw
+
+
+def _groups(report: Reporter, data: dict, languages) -> tuple[Group, ...]:
+    groups = []
+    for index, entry in enumerate(_entries(report, data, "groups")):
+        where = f"group {entry.get('id')}: "
+        report.unknown_keys(entry, ("id", "name"), "groups", index, where)
+        if not entry.get("id") or not isinstance(entry["id"], str):
+            report.error("a group lacks its id", "groups", index)
+            continue
+        groups.append(Group(entry["id"], _names(report, entry, languages, "groups", index, where)))
+    return tuple(groups)
+
+
+def _components(report: Reporter, data: dict, languages, groups) -> tuple[Component, ...]:
+    group_ids = {g.id for g in groups}
+    components = []
+    for index, entry in enumerate(_entries(report, data, "components")):
+        where = f"component {entry.get('id')}: "
+        report.unknown_keys(entry, ("id", "group", "name"), "components", index, where)
+        if not entry.get("id") or not isinstance(entry["id"], str):
+            report.error("a component lacks its id", "components", index)
+            continue
+        if entry.get("group") not in group_ids:
+            # Kept all the same, so that checks naming it are not reported too.
+            report.error(f"{where}unknown group {entry.get('group')!r}", "components", index, "group")
+        names = _names(report, entry, languages, "components", index, where)
+        components.append(Component(entry["id"], entry["group"], names))
+    ids = [c.id for c in components] + [g.id for g in groups]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        report.error(f"duplicate ids {', '.join(duplicates)}", "components")
+    return tuple(components)
+
+
+def _read(path: Path) -> tuple[str, dict]:
+    shown = shown_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(shown, 1, f"cannot read the configuration: {exc}")]) from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        raise ConfigError([Problem(shown, int(found.group(1)) if found else 1, f"not valid TOML: {exc}")]) from None
+
+
+def load_config(path) -> SiteConfig:
+    """Reads and checks the TOML file at path; raises ConfigError naming every mistake's line."""
+    path = Path(path)
+    text, data = _read(path)
+    report = Reporter(path, text)
+    for key in data:
+        if key not in TABLES:
+            report.error(f"unknown table [{key}]", key)
+    site = data.get("site", {})
+    if not isinstance(site, dict):
+        report.error("[site] must be a table", "site")
+        site = {}
+    report.unknown_keys(site, SITE_KEYS, "site", where="[site]: ")
+    languages = site.get("languages", list(LANGUAGES))
+    if not isinstance(languages, list) or not languages or any(lang not in LANGUAGES for lang in languages):
+        report.error("[site]: languages must be drawn from fi and sv", "site", key="languages")
+        languages = list(LANGUAGES)
+    languages = tuple(languages)
+    try:
+        timezone = ZoneInfo(str(site.get("timezone", "Europe/Helsinki")))
+    except (ValueError, KeyError):
+        report.error(f"[site]: unknown timezone {site.get('timezone')!r}", "site", key="timezone")
+        timezone = ZoneInfo("Europe/Helsinki")
+    groups = _groups(report, data, languages)
+    components = _components(report, data, languages, groups)
+    probe = read_probe(data.get("probe", {}), path.resolve().parent, report)
+    checks = read_checks(data.get("checks", []), {c.id for c in components}, probe, report)
+    feeds = data.get("feeds", {})
+    if not isinstance(feeds, dict):
+        report.error("[feeds] must be a table", "feeds")
+        feeds = {}
+    report.unknown_keys(feeds, ("id_domain",), "feeds", where="[feeds]: ")
+    id_domain = feeds.get("id_domain")
+    if id_domain is not None and (not isinstance(id_domain, str) or not id_domain):
+        report.error("[feeds]: 'id_domain' must be a domain name", "feeds", key="id_domain")
+        id_domain = None
+    name = _names(report, site, languages, "site", where="[site]: ")
+    if report.problems:
+        raise ConfigError(report.problems)
+    return SiteConfig(
+        path=path,
+        name=name,
+        base_url=str(site.get("base_url", "http://127.0.0.1:5000")).rstrip("/"),
+        languages=languages,
+        timezone=timezone,
+        contact_email=str(site.get("contact_email", "")),
+        groups=groups,
+        components=components,
+        probe=probe,
+        checks=checks,
+        feed_id_domain=id_domain,
+    )

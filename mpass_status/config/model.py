@@ -1,0 +1,84 @@
+"""What the site configuration holds once read: the site, its components, the probe settings and the checks."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+KINDS = ("http", "oidc", "saml", "authsources", "tls")
+ENVIRONMENTS = ("production", "test")
+LANGUAGES = ("fi", "sv")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    group: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    failures_to_down: int = 3
+    successes_to_up: int = 2
+    stale_after_intervals: int = 3
+    slow_ms: int = 3000
+    retention_days: int = 90
+    # Relative paths resolve against the directory of the configuration file.
+    database: Path = Path("instance/status.sqlite3")
+    warn_days: int = 30
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    kind: str
+    environment: str
+    url: str
+    # Components this check gives evidence for; authsources checks name theirs in `sources`.
+    components: tuple[str, ...]
+    timeout: float = 10.0
+    interval: int = 60
+    slow_ms: int = 3000
+    expect_status: int | None = None
+    expect_text: str | None = None
+    issuer: str | None = None
+    entity_id: str | None = None
+    # authsources: component id -> the source name the broker lists.
+    sources: dict[str, str] = field(default_factory=dict)
+    # tls (and https fetches): an extra CA bundle, e.g. the stand-in broker's own CA.
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    path: Path
+    name: dict[str, str]
+    base_url: str
+    languages: tuple[str, ...]
+    timezone: ZoneInfo
+    contact_email: str
+    groups: tuple[Group, ...]
+    components: tuple[Component, ...]
+    probe: ProbeSettings = field(default_factory=ProbeSettings)
+    checks: tuple[Check, ...] = ()
+    # [feeds] id_domain: where feed entry ids are minted, when not the feeds' own default.
+    feed_id_domain: str | None = None
+
+    def component(self, component_id: str) -> Component | None:
+        """Returns the component with this id, or None."""
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def expand(self, ids) -> tuple[str, ...]:
+        """Turns component and group ids into component ids, in configuration order."""
+        wanted = set(ids)
+        return tuple(c.id for c in self.components if c.id in wanted or c.group in wanted)
+
+    def known_ids(self) -> set[str]:
+        """Returns every id a notice may name: components and groups."""
+        return {c.id for c in self.components} | {g.id for g in self.groups}

@@ -1,0 +1,129 @@
+"""Holds what a notice is once loaded: its fields, timeline and rendered bodies."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+TYPES = ("incident", "maintenance", "change", "announcement")
+SEVERITIES = ("down", "disrupted", "notice")
+STAGES = {
+    "incident": ("investigating", "identified", "monitoring", "resolved"),
+    "maintenance": ("scheduled", "in_progress", "completed"),
+}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in time as the editor wrote it: with a clock time or as a whole day."""
+
+    at: datetime
+    has_time: bool = True
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in the reader's language, or in the other one while its translation is pending."""
+
+    value: str
+    lang: str
+    pending: bool
+
+
+@dataclass(frozen=True)
+class Update:
+    time: Moment
+    stage: str
+    text: dict[str, str]
+    html: dict[str, str]
+
+    @property
+    def stamp(self) -> str:
+        """Returns the update's UTC time as a compact, stable token for anchors and feed ids."""
+        return self.time.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    @property
+    def anchor(self) -> str:
+        """Returns the id of the update on its notice's page."""
+        return f"update-{self.stamp}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    slug: str
+    path: str
+    date: date
+    type: str
+    severity: str | None
+    affected: tuple[str, ...]
+    components: tuple[str, ...]
+    start: Moment | None
+    end: Moment | None
+    cancelled: bool
+    title: dict[str, str]
+    summary: dict[str, str]
+    updates: tuple[Update, ...]
+    body_html: dict[str, str]
+    # The first update's time, else the file's date at midnight: orders the archive.
+    published: datetime
+    mtime_ns: int = 0
+    languages: tuple[str, ...] = field(default=("fi", "sv"))
+
+    def _in(self, values: dict[str, str], lang: str) -> Text:
+        # A missing translation falls back to the first language that has the text, marked pending.
+        if values.get(lang):
+            return Text(values[lang], lang, False)
+        for other in self.languages:
+            if values.get(other):
+                return Text(values[other], other, True)
+        return Text("", lang, False)
+
+    def text(self, what: str, lang: str) -> Text:
+        """Returns title, summary or body in lang, or the other language marked pending."""
+        return self._in({"title": self.title, "summary": self.summary, "body": self.body_html}[what], lang)
+
+    def update_text(self, update: Update, lang: str) -> Text:
+        """Returns an update's rendered text in lang, or the other language marked pending."""
+        return self._in(update.html, lang)
+
+    def missing_languages(self) -> tuple[str, ...]:
+        """Returns the languages in which some part of the notice is not yet written."""
+        parts = [self.title, self.summary] + [u.text for u in self.updates]
+        if any(self.body_html.values()):
+            parts.append(self.body_html)
+        return tuple(lang for lang in self.languages if any(not p.get(lang) for p in parts))
+
+    @property
+    def start_at(self) -> datetime | None:
+        return self.start.at if self.start else None
+
+    @property
+    def end_at(self) -> datetime | None:
+        return self.end.at if self.end else None
+
+    @property
+    def published_moment(self) -> Moment:
+        """Returns the publication time, as a whole day when only the file's date tells it."""
+        return Moment(self.published, has_time=bool(self.updates))
+
+    @property
+    def updated(self) -> datetime:
+        """Returns the time of the newest update, or when the notice was published."""
+        return max([u.time.at for u in self.updates] + [self.published])
+
+    def is_ongoing(self, now: datetime) -> bool:
+        """Tells whether an incident or maintenance is under way at now."""
+        if self.type not in ("incident", "maintenance") or self.cancelled or not self.start:
+            return False
+        return self.start.at <= now and (self.end is None or now < self.end.at)
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Tells whether a maintenance or change is still ahead of now."""
+        if self.type not in ("maintenance", "change") or not self.start:
+            return False
+        return now < self.start.at
+
+    def duration(self):
+        """Returns how long an ended notice lasted, or None."""
+        if self.start and self.end and self.start.has_time and self.end.has_time:
+            return self.end.at - self.start.at
+        return None

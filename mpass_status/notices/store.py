@@ -1,0 +1,142 @@
+"""Keeps the parsed notices of a folder in memory and reloads them when files change."""
+
+import gc
+import hashlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from mpass_status.config import SiteConfig
+from mpass_status.notices.model import Notice
+from mpass_status.notices.parser import parse_notice
+from mpass_status.problems import Problem
+
+log = logging.getLogger(__name__)
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+def is_notice_candidate(path: Path) -> bool:
+    """Tells whether a file in the notices folder is meant to be a notice."""
+    return path.suffix == ".md" and path.name != "README.md" and not path.name.startswith(("_", "."))
+
+
+@dataclass(frozen=True)
+class NoticeSet:
+    """Every valid notice, newest first, with the problems of the files that were skipped."""
+
+    notices: tuple[Notice, ...]
+    by_slug: dict[str, Notice]
+    by_id: dict[str, Notice]
+    problems: tuple[Problem, ...]
+    # Changes whenever any notice file changes: pages and feeds key their caches on it.
+    version: str
+    loaded_at: float
+
+
+def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel_from: int) -> list:
+    shown = [f"{folder_name}/{path.name}" for path in paths]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < parallel_from or workers < 2:
+        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
+    # A cold start on a large archive parses on every core; forkserver because
+    # the server process may already run threads that fork would copy mid-lock.
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports the parser once; each worker forked from it starts with it loaded.
+    context.set_forkserver_preload([parse_notice.__module__])
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(paths) // (workers * 8))
+            return list(pool.map(parse_notice, paths, [config] * len(paths), shown, chunksize=chunk))
+    except (BrokenProcessPool, OSError) as exc:
+        # Workers cannot start everywhere (a __main__ that is not a file, no /dev/shm): parse here instead.
+        log.warning("parallel loading failed (%s); loading the notices in this process", exc)
+        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
+
+
+def load_folder(
+    folder: Path, config: SiteConfig, previous: dict | None = None, parallel_from: int = PARALLEL_FROM
+) -> tuple[NoticeSet, dict]:
+    """Parses every notice in folder, reusing unchanged files from previous; returns the set and reuse table."""
+    reuse = previous or {}
+    keys = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file() and is_notice_candidate(path):
+            stat = path.stat()
+            keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
+    fresh = [path for key, path in keys if key not in reuse]
+    parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))
+    table = {key: reuse.get(key) or parsed[path] for key, path in keys}
+    notices, problems = [], []
+    for notice, found in table.values():
+        problems.extend(found)
+        if notice:
+            notices.append(notice)
+    seen: dict[str, Notice] = {}
+    unique = []
+    for notice in notices:
+        if notice.id in seen:
+            problems.append(Problem(notice.path, 1, f"duplicate id {notice.id!r}: {seen[notice.id].path} has it too"))
+            continue
+        seen[notice.id] = notice
+        unique.append(notice)
+    unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
+    digest = hashlib.sha256(repr(sorted(table)).encode()).hexdigest()[:16]
+    return NoticeSet(tuple(unique), {n.slug: n for n in unique}, seen, tuple(problems), digest, time.time()), table
+
+
+class NoticeStore:
+    """Serves the current NoticeSet, checking the folder at most every check_seconds."""
+
+    def __init__(self, folder, config: SiteConfig, check_seconds: float = 2.0):
+        self.folder, self.config, self.check_seconds = Path(folder), config, check_seconds
+        self._lock = threading.Lock()
+        self._table: dict = {}
+        self._signature = None
+        self._checked = 0.0
+        self._current: NoticeSet | None = None
+
+    def _folder_signature(self):
+        # The folder's own mtime changes when git adds, removes or replaces a file;
+        # the newest file mtime catches an editor that rewrites a file in place.
+        try:
+            entries = list(self.folder.iterdir())
+            return (
+                self.folder.stat().st_mtime_ns,
+                len(entries),
+                max((p.stat().st_mtime_ns for p in entries if p.suffix == ".md"), default=0),
+            )
+        except OSError:
+            return None
+
+    def current(self) -> NoticeSet:
+        """Returns the notices as they are on disk now (within check_seconds)."""
+        now = time.monotonic()
+        if self._current is not None and now - self._checked < self.check_seconds:
+            return self._current
+        with self._lock:
+            if self._current is not None and now - self._checked < self.check_seconds:
+                return self._current
+            signature = self._folder_signature()
+            if self._current is None or signature != self._signature:
+                gc.unfreeze()
+                self._current, self._table = load_folder(self.folder, self.config, self._table)
+                self._signature = signature
+                # The notices live until the next reload: moving them out of the cyclic garbage
+                # collector's reach (once the old ones are collected) keeps a large archive from
+                # slowing every request with full collections.
+                gc.collect()
+                gc.freeze()
+                for problem in self._current.problems:
+                    if problem.warning:
+                        log.info("%s", problem)
+                    else:
+                        log.error("notice skipped: %s", problem)
+            self._checked = now
+        return self._current

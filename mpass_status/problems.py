@@ -1,0 +1,27 @@
+"""A mistake in a file the site reads (a notice, the configuration), told as `path:line: message`."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake (or warning) in a file, at a line."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def shown_path(path: Path) -> str:
+    """Names a file as an editor would type it: relative to the working directory when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

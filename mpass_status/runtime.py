@@ -1,0 +1,47 @@
+"""What create_app attaches to the app, read back in one place: configuration, notices, results database."""
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from mpass_status.checks.store import ResultsDB
+from mpass_status.config import SiteConfig
+from mpass_status.notices.store import NoticeSet, NoticeStore
+
+_CONFIG, _NOTICES, _RESULTS = "status_config", "notice_store", "results_db"
+
+
+def attach(app: Flask, config: SiteConfig) -> None:
+    """Gives app its validated configuration and a store of the notices folder named in app.config."""
+    app.extensions[_CONFIG] = config
+    app.extensions[_NOTICES] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
+
+
+def config(app: Flask | None = None) -> SiteConfig:
+    """Returns the site configuration of app (default: the current app)."""
+    return (app or current_app).extensions[_CONFIG]
+
+
+def notice_store(app: Flask | None = None) -> NoticeStore:
+    """Returns the store that keeps app's notices folder in memory."""
+    return (app or current_app).extensions[_NOTICES]
+
+
+def notices(app: Flask | None = None) -> NoticeSet:
+    """Returns the notices as they are on disk now (re-read when the folder changes)."""
+    return notice_store(app).current()
+
+
+def database_path(app: Flask | None = None) -> Path:
+    """Returns the results database: the DATABASE setting if given, else [probe] database."""
+    app = app or current_app
+    return Path(app.config.get("DATABASE") or config(app).probe.database)
+
+
+def results(app: Flask | None = None) -> ResultsDB:
+    """Returns app's results database, created on first use (it opens a connection per operation)."""
+    app = app or current_app
+    db = app.extensions.get(_RESULTS)
+    if db is None:
+        db = app.extensions[_RESULTS] = ResultsDB(database_path(app))
+    return db

@@ -1,0 +1,34 @@
+"""`python -m mpass_status.standin`: serves a production and a test stand-in broker until interrupted."""
+
+import argparse
+import threading
+
+from mpass_status.standin.broker import StandinBroker
+from mpass_status.standin.config import write_standin_config
+
+
+def main(argv=None):
+    """Serves a production and a test stand-in broker and optionally writes a config pointing at them."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--write-config", help="write a status TOML pointing at the stand-ins")
+    parser.add_argument("--database", help="results database path for that config")
+    args = parser.parse_args(argv)
+    production, test = StandinBroker(), StandinBroker()
+    print(f"production stand-in broker: {production.base_url} (TLS {production.tls_url})", flush=True)
+    print(f"test stand-in broker: {test.base_url} (TLS {test.tls_url})", flush=True)
+    print(f"switch faults with {production.base_url}/_standin/fault?metadata=500", flush=True)
+    if args.write_config:
+        probe = {"database": args.database} if args.database else None
+        write_standin_config(args.write_config, production, test, probe=probe)
+        print(f"configuration written to {args.write_config}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        production.stop()
+        test.stop()
+
+
+if __name__ == "__main__":
+    main()

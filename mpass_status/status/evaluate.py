@@ -1,0 +1,195 @@
+"""Turns check history and staff notices into component states, the overall state and uptime."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from mpass_status.checks.results import CheckResult, message
+from mpass_status.config import SiteConfig
+from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, severity_state, worst
+from mpass_status.status.uptime import daily_series, uptimes
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    component: str
+    state: str
+    source: str  # "checks" or "staff"
+    code: str
+    params: dict = field(default_factory=dict)
+    notice_id: str | None = None
+    severity: str | None = None
+    # What the automatic checks say, also when staff state takes precedence.
+    checks_state: str | None = None
+    evidence_time: datetime | None = None
+    uptime: dict = field(default_factory=dict)
+    # One entry per local day, oldest first, for the 90-day bar.
+    daily: tuple = ()
+
+    @property
+    def reason(self) -> str:
+        """Returns the English reason for the state."""
+        return message(self.code, self.params)
+
+    @property
+    def statuspage_status(self) -> str:
+        """Returns the state as a Statuspage component status."""
+        return STATUSPAGE[self.state]
+
+
+@dataclass(frozen=True)
+class CheckHistory:
+    """What the results database knows, as plain values."""
+
+    # component -> check id -> its newest results, oldest first (enough for the thresholds)
+    recent: dict[str, dict[str, list[CheckResult]]] = field(default_factory=dict)
+    # component -> [(hour, results, failed)] of the last 90 days, maintenance windows left out
+    hourly: dict[str, list[tuple[datetime, int, int]]] = field(default_factory=dict)
+    last_round: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """The state of every component and of the whole service at one moment."""
+
+    time: datetime
+    state: str
+    last_round: datetime | None
+    components: dict[str, ComponentStatus]
+
+    @property
+    def indicator(self) -> str:
+        """Returns Statuspage's overall indicator: none, minor, major or maintenance."""
+        return INDICATORS[self.state][0]
+
+    @property
+    def description(self) -> str:
+        """Returns Statuspage's English description of the overall state."""
+        return INDICATORS[self.state][1]
+
+
+def history_size(config: SiteConfig) -> int:
+    """Returns how many newest results per check the thresholds need to be decided."""
+    return config.probe.failures_to_down + config.probe.successes_to_up + 10
+
+
+def streak(outcomes, failures_to_down: int, successes_to_up: int):
+    """Runs the down/up hysteresis over outcomes (oldest first) and returns (down, failures, successes)."""
+    down, failures, successes = False, 0, 0
+    for outcome in outcomes:
+        if outcome == "unknown":
+            continue  # Our own network failing says nothing about the broker.
+        if outcome == "failed":
+            failures, successes = failures + 1, 0
+            down = down or failures >= failures_to_down
+        else:
+            failures, successes = 0, successes + 1
+            down = down and successes < successes_to_up
+    return down, failures, successes
+
+
+def check_status(component, results, interval, probe, now) -> ComponentStatus:
+    """Returns the state one check's results (oldest first) give a component."""
+    if not results:
+        return ComponentStatus(component, "unknown", "checks", "no_results")
+    newest = results[-1]
+    if now - newest.time > timedelta(seconds=interval * probe.stale_after_intervals):
+        return ComponentStatus(
+            component,
+            "unknown",
+            "checks",
+            "stale",
+            {"time": newest.time.isoformat(timespec="seconds")},
+            evidence_time=newest.time,
+        )
+    if newest.outcome == "unknown":
+        return ComponentStatus(component, "unknown", "checks", newest.code, newest.params, evidence_time=newest.time)
+    down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down, probe.successes_to_up)
+    if down and newest.outcome != "failed":
+        return ComponentStatus(
+            component,
+            "down",
+            "checks",
+            "recovering",
+            {"successes": successes, "needed": probe.successes_to_up},
+            evidence_time=newest.time,
+        )
+    if down:
+        state = "down"
+    elif newest.outcome in ("failed", "degraded"):
+        # Fewer failures than the threshold: trouble, not yet an outage.
+        state = "degraded"
+    else:
+        state = "operational"
+    return ComponentStatus(component, state, "checks", newest.code, newest.params, evidence_time=newest.time)
+
+
+def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
+    """Returns {component: ComponentStatus} from {component: {check_id: results oldest first}}."""
+    intervals = {check.id: check.interval for check in checks}
+    covering = {}
+    for check in checks:
+        for component in check.components:
+            covering.setdefault(component, []).append(check.id)
+    states = {}
+    for component in component_ids:
+        per_check = results_by_component.get(component, {})
+        candidates = [
+            check_status(component, per_check.get(check_id, []), intervals[check_id], probe, now)
+            for check_id in covering.get(component, [])
+        ]
+        if not candidates:
+            states[component] = ComponentStatus(component, "unknown", "checks", "no_results")
+            continue
+        worst_one = max(candidates, key=lambda s: STATES.index(s.state))
+        times = [s.evidence_time for s in candidates if s.evidence_time]
+        states[component] = replace(worst_one, evidence_time=max(times) if times else None)
+    return states
+
+
+def apply_notices(states: dict, notices, now) -> dict:
+    """Returns states with ongoing incidents and maintenance from staff taking precedence over checks."""
+    result = dict(states)
+    for component, status in states.items():
+        ongoing = [n for n in notices if component in n.components and n.is_ongoing(now)]
+        incidents = [n for n in ongoing if n.type == "incident"]
+        maintenance = [n for n in ongoing if n.type == "maintenance"]
+        if incidents:
+            # The worst open incident decides; staff know more than a probe.
+            chosen = max(incidents, key=lambda n: STATES.index(severity_state(n.severity)))
+            state, severity = severity_state(chosen.severity), chosen.severity
+        elif maintenance:
+            chosen, state, severity = maintenance[0], "maintenance", None
+        else:
+            continue
+        result[component] = replace(
+            status,
+            state=state,
+            source="staff",
+            code="notice",
+            params={"notice": chosen.id},
+            notice_id=chosen.id,
+            severity=severity,
+            checks_state=status.state,
+        )
+    return result
+
+
+def overall(states: dict) -> str:
+    """Returns the state of the whole service: the worst component state ('unknown' without components)."""
+    return worst(s.state for s in states.values())
+
+
+def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) -> LiveStatus:
+    """Returns every component's state, reason and uptime, and the overall state, at now."""
+    ids = [c.id for c in config.components]
+    checked = component_states(ids, history.recent, config.checks, config.probe, now)
+    states = apply_notices(checked, notices, now)
+    components = {}
+    for component in ids:
+        buckets = history.hourly.get(component, [])
+        components[component] = replace(
+            states[component],
+            uptime=uptimes(buckets, now),
+            daily=tuple(daily_series(buckets, now, config.timezone)),
+        )
+    return LiveStatus(time=now, state=overall(states), last_round=history.last_round, components=components)

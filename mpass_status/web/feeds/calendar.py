@@ -1,0 +1,111 @@
+"""Writes the calendar of maintenance breaks and changes as iCalendar (icalendar), in one language."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import force_locale, gettext
+from icalendar import Calendar, Event
+
+from mpass_status.config import SiteConfig
+from mpass_status.notices.model import Notice
+from mpass_status.web.addresses import absolute
+from mpass_status.web.feeds.catalog import event_uid, id_domain
+from mpass_status.web.labels import TYPE_LABELS, cancelled_title, component_label, pending_title
+
+CALENDAR_TYPES = ("maintenance", "change")
+MIMETYPE = "text/calendar"
+# How often a subscribed calendar should fetch the file again.
+REFRESH = timedelta(hours=1)
+SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def changed_at(notice: Notice) -> datetime:
+    """Returns when the notice last changed as far as the site can tell: its file's mtime or its newest update."""
+    written = datetime.fromtimestamp(notice.mtime_ns // 1_000_000_000, UTC)
+    return max(written, notice.updated.astimezone(UTC).replace(microsecond=0))
+
+
+def sequence(notice: Notice) -> int:
+    """Returns the event's SEQUENCE: seconds from 2024 to the notice's last change."""
+    # A calendar replaces its copy of an event only when SEQUENCE rises, and RFC 5545 lets it never
+    # fall; the site keeps no history to count revisions in. The time of the last change does both:
+    # editing a notice rewrites its file (git sets the mtime when a pull changes it), an update adds a
+    # later time, and neither moves back. It stays below 2**31 until 2092. A deployment that restores
+    # older mtimes (copying files with their times) would lower it: deploy with git or a plain copy.
+    return max(0, int((changed_at(notice) - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _times(notice: Notice, config: SiteConfig):
+    """Returns DTSTART and DTEND: dates for whole days (DTEND the day after), else Helsinki wall-clock times."""
+    start, end = notice.start, notice.end
+    if not start.has_time:
+        last = end.at.date() if end else start.at.date()
+        return start.at.date(), last + timedelta(days=1)
+    begins = start.at.astimezone(config.timezone)
+    if end is None:
+        return begins, None
+    if end.has_time:
+        return begins, end.at.astimezone(config.timezone)
+    return begins, datetime.combine(end.at.date() + timedelta(days=1), time(0), tzinfo=config.timezone)
+
+
+def _event(notice: Notice, lang: str, config: SiteConfig) -> Event:
+    title = notice.text("title", lang).value
+    if notice.cancelled:
+        title = cancelled_title(title)
+    if lang in notice.missing_languages():
+        title = pending_title(title)
+    url = absolute(config, "pages.notice", lang=lang, slug=notice.slug)
+    lines = [notice.text("summary", lang).value]
+    if notice.components:
+        names = ", ".join(component_label(config, c, lang) for c in notice.components)
+        lines.append(gettext("Affects: %(components)s", components=names))
+    lines.append(url)
+    changed = changed_at(notice)
+    starts, ends = _times(notice, config)
+    event = Event()
+    event.add("uid", event_uid(config, lang, notice))
+    event.add("sequence", sequence(notice))
+    # DTSTAMP is the notice's last change rather than the time of the request, so the file is the
+    # same on every request and its ETag holds until a notice changes.
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("dtstart", starts)
+    if ends is not None:
+        event.add("dtend", ends)
+    event.add("summary", title)
+    event.add("description", "\n\n".join(lines))
+    event.add("url", url)
+    event.add("categories", [str(TYPE_LABELS[notice.type])])
+    event.add("status", "CANCELLED" if notice.cancelled else "CONFIRMED")
+    # A maintenance break of MPASSid does not make the subscriber busy.
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def calendar_notices(notices) -> list[Notice]:
+    """Picks the maintenance and change notices that have a date, earliest first."""
+    chosen = [n for n in notices if n.type in CALENDAR_TYPES and n.start]
+    return sorted(chosen, key=lambda n: (n.start.at, n.id))
+
+
+def render_calendar(notices, lang: str, config: SiteConfig) -> bytes:
+    """Writes one VEVENT per maintenance or change notice, with the Europe/Helsinki VTIMEZONE."""
+    with force_locale(lang):
+        chosen = calendar_notices(notices)
+        calendar = Calendar()
+        calendar.add("prodid", f"-//{id_domain(config)}//MPASSid status//{lang.upper()}")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        name = gettext("Maintenance breaks and changes – %(site)s", site=config.name[lang])
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", config.timezone.key)
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+        for notice in chosen:
+            calendar.add_component(_event(notice, lang, config))
+        # Transitions only for the years the events span, not the default decades.
+        years = [n.start.at.year for n in chosen] or [SEQUENCE_EPOCH.year]
+        calendar.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
+    return calendar.to_ical()

@@ -1,0 +1,102 @@
+"""Writes a feed of notices as RSS 2.0 or Atom (feedgen), in one language."""
+
+from feedgen.feed import FeedGenerator
+from flask import render_template
+from flask_babel import force_locale
+
+from mpass_status.config import SiteConfig
+from mpass_status.notices.filters import notice_filter
+from mpass_status.web.addresses import absolute
+from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, Entry, FeedSpec, entries_of, feed_id
+from mpass_status.web.labels import (
+    STAGE_LABELS,
+    TYPE_LABELS,
+    cancelled_title,
+    component_label,
+    feed_description,
+    feed_name,
+    pending_title,
+)
+
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+# The newest entries only: the archive keeps the full history.
+LIMIT = 50
+# Minutes an RSS reader may wait between polls; matches the responses' Cache-Control max-age.
+TTL_MINUTES = 5
+
+# Each update of a notice is an entry of its own, its id built from the notice's id and the update's
+# time. The other choice, one entry per notice whose id changes with each update, makes readers and
+# feed-to-chat bots that key on the id show the notice again as a new item next to its older copy:
+# the same incident twice, and twice again with every update. With an entry per update each item is
+# news once, in the order it happened: "investigating", then "identified", then "resolved". Editing a
+# notice's title or text keeps every id, so nothing is shown twice; the edit reaches readers with the
+# next update and is on the notice page at once. A notice without updates (a change notice, an
+# announcement) is one entry.
+
+
+def entry_title(entry: Entry, lang: str) -> str:
+    """Titles an entry in the current locale: the notice's title, the update's stage, and a pending mark."""
+    notice = entry.notice
+    title = notice.text("title", lang).value
+    if entry.update:
+        title = f"{title} – {STAGE_LABELS[entry.update.stage]}"
+    elif notice.cancelled:
+        title = cancelled_title(title)
+    if lang in notice.missing_languages():
+        title = pending_title(title)
+    return title
+
+
+def entry_content(entry: Entry, config: SiteConfig, lang: str) -> str:
+    """Renders the entry's HTML: the update first, then the notice with its summary, body and earlier updates."""
+    notice = entry.notice
+    earlier = [u for u in notice.updates if entry.update is None or u.time.at < entry.update.time.at]
+    return render_template(
+        "_feed_entry.html",
+        notice=notice,
+        update=entry.update,
+        earlier=earlier,
+        components=[component_label(config, c, lang) for c in notice.components],
+        pending=lang in notice.missing_languages(),
+        lang=lang,
+    )
+
+
+def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
+    """Writes the newest entries of the notices that spec selects, as RSS ("rss") or Atom ("atom")."""
+    with force_locale(lang):
+        name = feed_name(spec, config, lang)
+        keep = notice_filter(config, spec.facet, spec.value)
+        entries = entries_of(n for n in notices if keep(n))[:LIMIT]
+        feed = FeedGenerator()
+        feed.id(feed_id(config, lang, spec))
+        feed.title(f"{name} – {config.name[lang]}")
+        feed.description(feed_description(spec, config, lang))
+        feed.link(
+            href=absolute(config, "feeds.feed", lang=lang, fmt=fmt, **spec.url_args()), rel="self", type=FORMATS[fmt]
+        )
+        # feedgen makes the last link RSS's <link>: the archive page that lists the same notices.
+        feed.link(href=absolute(config, "pages.archive", lang=lang, **spec.archive_args()), rel="alternate")
+        feed.language(lang)
+        feed.author(name=config.name[lang], email=config.contact_email)
+        feed.generator(config.name[lang])
+        feed.ttl(TTL_MINUTES)
+        # Left unset, feedgen stamps the time of rendering: the output would differ on every request.
+        feed.updated(max((e.time for e in entries), default=EMPTY_FEED_TIME))
+        for entry in entries:
+            notice = entry.notice
+            item = feed.add_entry(order="append")
+            item.id(entry.id(config, lang))
+            item.title(entry_title(entry, lang))
+            # An update's entry leads to that update on the notice's page.
+            anchor = f"#{entry.update.anchor}" if entry.update else ""
+            item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug) + anchor, rel="alternate")
+            item.published(entry.time)
+            item.updated(entry.time)
+            # Atom escapes the HTML in <content type="html">; RSS readers expect it as is in content:encoded.
+            item.content(entry_content(entry, config, lang), type="html" if fmt == "atom" else "CDATA")
+            item.summary(notice.text("summary", lang).value)
+            item.category(term=str(TYPE_LABELS[notice.type]))
+            for component in notice.components:
+                item.category(term=component_label(config, component, lang))
+    return feed.atom_str(pretty=True) if fmt == "atom" else feed.rss_str(pretty=True)

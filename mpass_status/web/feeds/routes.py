@@ -1,0 +1,111 @@
+"""Serves the feeds, the calendar and the subscribe page under /fi/ and /sv/, with conditional GET."""
+
+from dataclasses import dataclass
+
+from flask import Response, abort, g, render_template, request, url_for
+
+from mpass_status import runtime
+from mpass_status.web.addresses import absolute
+from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
+from mpass_status.web.feeds.calendar import render_calendar
+from mpass_status.web.feeds.catalog import FeedSpec, feed_specs, find_spec
+from mpass_status.web.feeds.render import FORMATS, render_feed
+from mpass_status.web.labels import feed_description, feed_label, feed_name
+from mpass_status.web.language import language_blueprint, preferred_language
+
+bp = language_blueprint("feeds", __name__)
+# Readers may poll every few minutes; a cache in between answers them meanwhile.
+MAX_AGE = 300
+FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom"}
+
+
+def _respond(body: bytes, content_type: str) -> Response:
+    # The page cache renders each feed once per version of the notices and gives it an
+    # ETag (a hash of the bytes) and a Last-Modified, so readers polling often get 304.
+    response = Response(body, content_type=content_type)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response
+
+
+@bp.route("/feed.<any(rss, atom):fmt>", defaults={"facet": None, "value": None})
+@bp.route("/feeds/<any(type, group, component):facet>/<value>.<any(rss, atom):fmt>")
+def feed(facet, value, fmt):
+    config = runtime.config()
+    spec = find_spec(config, facet, value)
+    if spec is None:
+        abort(404)
+    body = render_feed(runtime.notices().notices, spec, fmt, g.lang, config)
+    return _respond(body, f"{FORMATS[fmt]}; charset=utf-8")
+
+
+@bp.route("/calendar.ics")
+def calendar():
+    config = runtime.config()
+    body = render_calendar(runtime.notices().notices, g.lang, config)
+    return _respond(body, f"{CALENDAR_MIMETYPE}; charset=utf-8")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A feed as the subscribe page lists it: what it carries and its addresses."""
+
+    spec: FeedSpec
+    label: str
+    name: str
+    description: str
+    urls: dict
+
+
+@bp.route("/subscribe/")
+def subscribe():
+    # Every url_for names its language: a static export (Frozen-Flask) rebuilds the URLs it saw
+    # without this request's g.lang.
+    config, lang = runtime.config(), g.lang
+    subscriptions = [
+        Subscription(
+            spec,
+            feed_label(spec, config, lang),
+            feed_name(spec, config, lang),
+            feed_description(spec, config, lang),
+            {fmt: absolute(config, "feeds.feed", lang=lang, fmt=fmt, **spec.url_args()) for fmt in FORMATS},
+        )
+        for spec in feed_specs(config)
+    ]
+    return render_template(
+        "subscribe.html",
+        everything=subscriptions[0],
+        by_facet={
+            facet: [s for s in subscriptions if s.spec.facet == facet] for facet in ("type", "group", "component")
+        },
+        calendar_url=absolute(config, "feeds.calendar", lang=lang),
+        format_names=FORMAT_NAMES,
+    )
+
+
+def feed_links() -> list[dict]:
+    """Lists a page's autodiscovery links: the all-notices feeds, and on an archive filter its own feeds."""
+    config, lang = runtime.config(), preferred_language()
+    specs = [FeedSpec()]
+    view_args = g.get("view_args") or {}
+    if request.endpoint == "pages.archive" and view_args.get("facet") in ("type", "component"):
+        facet, value = view_args["facet"], view_args["value"]
+        # The archive's component filter also takes a group id.
+        spec = find_spec(config, facet, value) or (facet == "component" and find_spec(config, "group", value))
+        if spec:
+            specs.append(spec)
+    return [
+        {
+            "type": mimetype,
+            "title": f"{feed_name(spec, config, lang)} ({FORMAT_NAMES[fmt]})",
+            "href": url_for("feeds.feed", lang=lang, fmt=fmt, **spec.url_args()),
+        }
+        for spec in specs
+        for fmt, mimetype in FORMATS.items()
+    ]
+
+
+def init_app(app) -> None:
+    """Registers the feeds' routes and the templates' feed_links()."""
+    app.jinja_env.globals["feed_links"] = feed_links
+    app.register_blueprint(bp)

@@ -1,0 +1,169 @@
+"""Every label a reader sees for a code: states, notice types, severities, stages, languages, feeds and reasons.
+
+Reasons are the checks' own English sentences (mpass_status.checks.results.MESSAGES), translated here by
+their code; the catalogs hold them because they are marked there with N_().
+"""
+
+from datetime import date, datetime
+
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
+
+from mpass_status.checks.results import MESSAGES
+from mpass_status.status.states import notice_state, severity_state
+from mpass_status.web.dates import format_moment
+
+TYPE_LABELS = {
+    "incident": _l("Incident"),
+    "maintenance": _l("Maintenance break"),
+    "change": _l("Change notice"),
+    "announcement": _l("Announcement"),
+}
+# The plural forms name the archive filters and feeds.
+TYPE_PLURALS = {
+    "incident": _l("Incidents"),
+    "maintenance": _l("Maintenance breaks"),
+    "change": _l("Change notices"),
+    "announcement": _l("Announcements"),
+}
+SEVERITY_LABELS = {
+    "down": _l("Service unavailable"),
+    "disrupted": _l("Service partly disrupted"),
+    "notice": _l("Minor impact"),
+}
+STAGE_LABELS = {
+    "investigating": _l("Investigating"),
+    "identified": _l("Cause identified"),
+    "monitoring": _l("Monitoring"),
+    "resolved": _l("Resolved"),
+    "scheduled": _l("Scheduled"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+}
+# Each language names itself in the switch; LANGUAGE_IN tells where text is shown in another.
+LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska"}
+LANGUAGE_IN = {"fi": _l("in Finnish"), "sv": _l("in Swedish")}
+STATE_LABELS = {
+    "operational": _l("Operational"),
+    "degraded": _l("Degraded"),
+    "disrupted": _l("Partly disrupted"),
+    "down": _l("Down"),
+    "maintenance": _l("Maintenance"),
+    "unknown": _l("Unknown"),
+}
+# The legend tells in a sentence what each state means to a reader.
+STATE_MEANINGS = {
+    "operational": _l("Works normally."),
+    "degraded": _l("Works, but slowly or with minor problems."),
+    "disrupted": _l("Works for some users or some of the time."),
+    "down": _l("Does not work."),
+    "maintenance": _l("Unavailable or limited during planned maintenance."),
+    "unknown": _l("No current information: no automatic check results and no notice."),
+}
+LEGEND_ORDER = ("operational", "degraded", "disrupted", "down", "maintenance", "unknown")
+ALL_FEED_DESCRIPTION = _l(
+    "Every notice: incidents with each of their updates, maintenance breaks, change notices and announcements."
+)
+TYPE_FEED_DESCRIPTIONS = {
+    "incident": _l("Incidents, each update from the first report to the fix as its own entry."),
+    "maintenance": _l("Maintenance breaks: when one is scheduled, when it begins and when it is completed."),
+    "change": _l("Changes to MPASSid that education providers and services need to prepare for."),
+    "announcement": _l("Other news about MPASSid."),
+}
+
+
+def pending_title(title: str) -> str:
+    """Marks a title whose notice is not yet wholly translated into the current locale."""
+    return gettext("%(title)s (translation pending)", title=title)
+
+
+def cancelled_title(title: str) -> str:
+    """Marks the title of a cancelled maintenance break."""
+    return gettext("Cancelled: %(title)s", title=title)
+
+
+def component_label(config, component_id: str, lang: str) -> str:
+    """Names a component or group in lang, adding the group when another component has the same name."""
+    group = next((g for g in config.groups if g.id == component_id), None)
+    if group:
+        return group.name[lang]
+    component = config.component(component_id)
+    twins = [c for c in config.components if c.name[lang] == component.name[lang]]
+    if len(twins) > 1:
+        group = next(g for g in config.groups if g.id == component.group)
+        return f"{component.name[lang]} ({group.name[lang]})"
+    return component.name[lang]
+
+
+def feed_label(spec, config, lang: str) -> str:
+    """Names what a feed selects, in the current locale (call it within force_locale)."""
+    if spec.facet is None:
+        return gettext("All notices")
+    if spec.facet == "type":
+        return str(TYPE_PLURALS[spec.value])
+    return component_label(config, spec.value, lang)
+
+
+def feed_name(spec, config, lang: str) -> str:
+    """Names a feed in the current locale, as its title says."""
+    if spec.facet in ("group", "component"):
+        return gettext("Notices: %(name)s", name=feed_label(spec, config, lang))
+    return feed_label(spec, config, lang)
+
+
+def feed_description(spec, config, lang: str) -> str:
+    """Says what a feed carries, in the current locale."""
+    if spec.facet is None:
+        return str(ALL_FEED_DESCRIPTION)
+    if spec.facet == "type":
+        return str(TYPE_FEED_DESCRIPTIONS[spec.value])
+    name = component_label(config, spec.value, lang)
+    if spec.facet == "group":
+        return gettext("Notices that affect any part of %(name)s.", name=name)
+    return gettext("Notices that affect %(name)s.", name=name)
+
+
+def _localized(value):
+    # Reasons carry dates and times as ISO text and figures as numbers: show them as the reader writes them.
+    if isinstance(value, float):
+        return format_decimal(value)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%-d.%-m.%Y")
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
+        try:
+            return format_moment(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def reason_text(code: str, params: dict | None = None) -> str:
+    """Returns why a check or component shows as it does, in the reader's language."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    try:
+        return gettext(template, **{key: _localized(value) for key, value in (params or {}).items()})
+    except (KeyError, TypeError, ValueError):
+        return gettext(template)
+
+
+def init_app(app) -> None:
+    """Makes the label tables and helpers available to every template."""
+    app.jinja_env.globals.update(
+        TYPE_LABELS=TYPE_LABELS,
+        TYPE_PLURALS=TYPE_PLURALS,
+        SEVERITY_LABELS=SEVERITY_LABELS,
+        STAGE_LABELS=STAGE_LABELS,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_IN=LANGUAGE_IN,
+        STATE_LABELS=STATE_LABELS,
+        STATE_MEANINGS=STATE_MEANINGS,
+        LEGEND_ORDER=LEGEND_ORDER,
+        notice_state=notice_state,
+        severity_state=severity_state,
+        reason_text=reason_text,
+    )

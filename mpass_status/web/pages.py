@@ -1,0 +1,158 @@
+"""The reader's pages under /fi/ and /sv/: front page, archive, notice, about and accessibility pages."""
+
+from datetime import UTC, datetime
+
+from flask import abort, current_app, redirect, render_template, url_for
+from flask_babel import format_percent
+
+from mpass_status import runtime
+from mpass_status.notices.filters import notice_filter, notice_years, page_count
+from mpass_status.notices.model import TYPES, Moment
+from mpass_status.web.dates import format_clock, format_moment
+from mpass_status.web.labels import STATE_LABELS
+from mpass_status.web.language import language_blueprint, preferred_language
+from mpass_status.web.live import component_chart, live_status
+
+bp = language_blueprint("pages", __name__)
+RECENT_COUNT = 8
+# Finnish and Swedish both write a space before the sign: "99,95 %".
+PERCENT_FORMAT = "#,##0.##\u00a0%"
+# When the accessibility statement was drawn up and the site last evaluated; update both on re-evaluation.
+STATEMENT_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+EVALUATION_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def now() -> datetime:
+    """Returns the current time, aware, in the site's timezone."""
+    return datetime.now(UTC).astimezone(runtime.config().timezone)
+
+
+def root():
+    """Sends the reader to their language's front page."""
+    response = redirect(url_for("pages.front", lang=preferred_language()))
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@bp.route("/")
+def front():
+    notices, moment = runtime.notices(), now()
+    ongoing = [n for n in notices.notices if n.is_ongoing(moment)]
+    upcoming = sorted(
+        (n for n in notices.notices if n.is_upcoming(moment) and not n.cancelled), key=lambda n: n.start.at
+    )
+    shown = {n.id for n in ongoing + upcoming}
+    recent = [n for n in notices.notices if n.id not in shown][:RECENT_COUNT]
+    # The database answers for the components (staff notices first, then checks): never a probe.
+    live = live_status(moment, notices.notices)
+    return render_template(
+        "front.html",
+        ongoing=ongoing,
+        upcoming=upcoming,
+        recent=recent,
+        live=live,
+        overall=live.state,
+        notices_for=notices.by_id,
+        now=moment,
+    )
+
+
+def _days(daily) -> tuple[list[dict], list[list]]:
+    """Returns the 90-day bar's segments (oldest first) and its table rows (newest first, measured days)."""
+    segments, rows = [], []
+    for day in daily:
+        written = format_moment(Moment(datetime.fromisoformat(day["date"]).replace(tzinfo=UTC), has_time=False))
+        state = STATE_LABELS[day["level"]]
+        segments.append({"state": day["level"], "label": f"{written}: {state}"})
+        if day["uptime"] is not None:
+            rows.append([written, state, format_percent(day["uptime"], PERCENT_FORMAT), day["results"]])
+    return segments, rows[::-1]
+
+
+@bp.route("/components/<component_id>/")
+def component(component_id):
+    found = runtime.config().component(component_id)
+    if found is None:
+        abort(404)
+    notices, moment = runtime.notices(), now()
+    state = live_status(moment, notices.notices).components[found.id]
+    segments, day_rows = _days(state.daily)
+    chart = component_chart(found.id, moment)
+    hour_rows = [
+        [format_clock(r.start), r.count, f"{r.fastest} ms", f"{r.median} ms", f"{r.slowest} ms"] for r in chart.rows
+    ]
+    return render_template(
+        "component.html",
+        component=found,
+        live=state,
+        segments=segments,
+        day_rows=day_rows,
+        bad_days=sum(1 for day in state.daily if day["uptime"] is not None and day["level"] != "operational"),
+        response=chart,
+        hour_rows=hour_rows,
+        ongoing=[n for n in notices.notices if n.is_ongoing(moment) and found.id in n.components],
+        notices_for=notices.by_id,
+        now=moment,
+    )
+
+
+@bp.route("/archive/", defaults={"facet": None, "value": None, "page": 1})
+@bp.route("/archive/page/<int:page>/", defaults={"facet": None, "value": None})
+@bp.route("/archive/<any(type, component, year):facet>/<value>/", defaults={"page": 1})
+@bp.route("/archive/<any(type, component, year):facet>/<value>/page/<int:page>/")
+def archive(facet, value, page):
+    notices = runtime.notices()
+    keep = notice_filter(runtime.config(), facet, value)
+    if keep is None:
+        abort(404)
+    matches = [n for n in notices.notices if keep(n)]
+    per_page = current_app.config["NOTICES_PER_PAGE"]
+    pages = page_count(len(matches), per_page)
+    if page < 1 or page > pages:
+        abort(404)
+    years = notice_years(notices.notices)
+    return render_template(
+        "archive.html",
+        notices=matches[(page - 1) * per_page : page * per_page],
+        total=len(matches),
+        facet=facet,
+        value=value,
+        page=page,
+        pages=pages,
+        years=years,
+        types=TYPES,
+    )
+
+
+@bp.route("/notices/<slug>/")
+def notice(slug):
+    found = runtime.notices().by_slug.get(slug)
+    if found is None:
+        abort(404)
+    return render_template("notice.html", notice=found, now=now())
+
+
+@bp.route("/about/")
+def about():
+    return render_template("about.html")
+
+
+@bp.route("/accessibility/")
+def accessibility():
+    return render_template(
+        "accessibility.html",
+        statement_date=Moment(STATEMENT_DATE, has_time=False),
+        evaluation_date=Moment(EVALUATION_DATE, has_time=False),
+    )
+
+
+@bp.app_context_processor
+def page_context():
+    """Gives every template the site configuration and the percent format."""
+    return {"site": runtime.config(), "PERCENT_FORMAT": PERCENT_FORMAT}
+
+
+def init_app(app) -> None:
+    """Registers the reader's pages and "/", which sends the reader on to their language."""
+    app.register_blueprint(bp)
+    app.add_url_rule("/", "root", root)

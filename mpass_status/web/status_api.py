@@ -1,0 +1,205 @@
+"""Serves /healthz, /readyz and the Statuspage-compatible /api/v2/summary.json and /api/v2/status.json."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request
+
+from mpass_status import runtime
+from mpass_status.web.addresses import absolute
+from mpass_status.web.live import live_status
+
+bp = Blueprint("status_api", __name__)
+# Statuspage's incident impact for each notice severity.
+IMPACT = {"down": "major", "disrupted": "minor", "notice": "none", None: "none"}
+PAGE_ID = "mpassid"
+
+
+def _iso(moment: datetime | None, tz) -> str | None:
+    return moment.astimezone(tz).isoformat(timespec="milliseconds") if moment else None
+
+
+def _lang(config) -> str:
+    wanted = request.args.get("lang")
+    return wanted if wanted in config.languages else config.languages[0]
+
+
+def _page(config, lang, updated):
+    return {
+        "id": PAGE_ID,
+        "name": config.name[lang],
+        "url": config.base_url,
+        "time_zone": str(config.timezone),
+        "updated_at": _iso(updated, config.timezone),
+    }
+
+
+def _components(config, live_now, lang, updated):
+    tz, rows = config.timezone, []
+    for position, comp in enumerate(config.components, start=1):
+        live = live_now.components[comp.id]
+        rows.append(
+            {
+                "id": comp.id,
+                "name": comp.name[lang],
+                "status": live.statuspage_status,
+                "created_at": None,
+                # Without evidence of its own a component is as fresh as the page, never "now".
+                "updated_at": _iso(live.evidence_time or updated, tz),
+                "position": position,
+                "description": live.reason,
+                "showcase": True,
+                "start_date": None,
+                "group_id": comp.group,
+                "page_id": PAGE_ID,
+                "group": False,
+                "only_show_if_degraded": False,
+                # Beyond Statuspage: our own state (with unknown) and who decided it.
+                "mpass_state": live.state,
+                "mpass_source": live.source,
+            }
+        )
+    order = {
+        "operational": 0,
+        "under_maintenance": 1,
+        "degraded_performance": 2,
+        "partial_outage": 3,
+        "major_outage": 4,
+    }
+    for group in config.groups:
+        members = [row for row in rows if row["group_id"] == group.id]
+        worst = max((row["status"] for row in members), key=order.get, default="operational")
+        rows.append(
+            {
+                "id": group.id,
+                "name": group.name[lang],
+                "status": worst,
+                "created_at": None,
+                "updated_at": _iso(updated, tz),
+                "position": len(rows) + 1,
+                "description": None,
+                "showcase": False,
+                "start_date": None,
+                "group_id": None,
+                "page_id": PAGE_ID,
+                "group": True,
+                "only_show_if_degraded": False,
+                "components": [row["id"] for row in members],
+            }
+        )
+    return rows
+
+
+def _notice_json(notice, config, lang, components, now):
+    tz = config.timezone
+    updates = sorted(notice.updates, key=lambda u: u.time.at, reverse=True)
+    if notice.type == "maintenance":
+        status = "in_progress" if notice.is_ongoing(now) else "scheduled"
+    else:
+        status = updates[0].stage if updates else "investigating"
+    start, end = notice.start_at, notice.end_at
+    body = {
+        "id": notice.id,
+        "name": notice.text("title", lang).value,
+        "status": status,
+        "created_at": _iso(notice.published, tz),
+        "updated_at": _iso(notice.updated, tz),
+        "monitoring_at": None,
+        "resolved_at": None,
+        "started_at": _iso(start, tz),
+        "impact": "maintenance" if notice.type == "maintenance" else IMPACT.get(notice.severity, "none"),
+        "shortlink": absolute(config, "pages.notice", lang=lang, slug=notice.slug),
+        "page_id": PAGE_ID,
+        "incident_updates": [
+            {
+                "id": f"{notice.id}-{n}",
+                "status": u.stage,
+                "body": notice.update_text(u, lang).value,
+                "created_at": _iso(u.time.at, tz),
+                "updated_at": _iso(u.time.at, tz),
+                "display_at": _iso(u.time.at, tz),
+                "incident_id": notice.id,
+            }
+            for n, u in enumerate(updates)
+        ],
+        "components": [c for c in components if c["id"] in notice.components],
+    }
+    if notice.type == "maintenance":
+        body["scheduled_for"], body["scheduled_until"] = _iso(start, tz), _iso(end, tz)
+    return body
+
+
+def _summary(now):
+    config = runtime.config()
+    lang, notices = _lang(config), runtime.notices().notices
+    live_now = live_status(now, notices)
+    moments = [live_now.last_round] + [n.updated for n in notices if n.updated <= now]
+    updated = max((m for m in moments if m), default=None)
+    components = _components(config, live_now, lang, updated)
+    incidents = [
+        _notice_json(n, config, lang, components, now) for n in notices if n.type == "incident" and n.is_ongoing(now)
+    ]
+    maintenances = [
+        _notice_json(n, config, lang, components, now)
+        for n in notices
+        if n.type == "maintenance" and not n.cancelled and (n.is_ongoing(now) or n.is_upcoming(now))
+    ]
+    status = {"indicator": live_now.indicator, "description": live_now.description}
+    return {
+        "page": _page(config, lang, updated),
+        "components": components,
+        "incidents": incidents,
+        "scheduled_maintenances": maintenances,
+        "status": status,
+    }
+
+
+@bp.route("/api/v2/summary.json")
+def summary():
+    """Returns page, components, unresolved incidents, maintenances and status in Statuspage's shape."""
+    return jsonify(_summary(datetime.now(UTC)))
+
+
+@bp.route("/api/v2/status.json")
+def status():
+    """Returns the page and its overall status indicator in Statuspage's shape."""
+    body = _summary(datetime.now(UTC))
+    return jsonify({"page": body["page"], "status": body["status"]})
+
+
+@bp.route("/healthz")
+def healthz():
+    """Says the site process answers."""
+    return jsonify({"status": "ok"})
+
+
+@bp.route("/readyz")
+def readyz():
+    """Says whether notices are loaded and the database is writable, and how old the last probe round is."""
+    now = datetime.now(UTC)
+    config = runtime.config()
+    try:
+        current = runtime.notices()
+        notices = {"ok": True, "count": len(current.notices), "problems": len(current.problems)}
+    except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising
+        notices = {"ok": False, "error": str(exc)[:200]}
+    db = runtime.results()
+    last = db.last_round_time()
+    # Fresh while the quickest check has not missed stale_after_intervals of its rounds.
+    limit = min((c.interval for c in config.checks), default=0) * config.probe.stale_after_intervals
+    age = (now - last).total_seconds() if last else None
+    body = {
+        "notices": notices,
+        "database": {"ok": db.writable()},
+        "probe": {
+            "last_round": _iso(last, UTC),
+            "age_seconds": None if age is None else round(age, 1),
+            "fresh": age is not None and age <= limit,
+        },
+    }
+    body["ready"] = notices["ok"] and body["database"]["ok"]
+    return jsonify(body), 200 if body["ready"] else 503
+
+
+def init_app(app):
+    """Registers the health and Statuspage API routes."""
+    app.register_blueprint(bp)

@@ -1,0 +1,192 @@
+"""What several test modules share: the fixture paths, the one site builder, notice texts and HTML checks."""
+
+import os
+import shutil
+import textwrap
+import threading
+import time
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from mpass_status.config import load_config
+from mpass_status.notices.parser import parse_notice
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_NOTICES = ROOT / "tests" / "fixtures" / "notices"
+SHIPPED_CONFIG = ROOT / "status.toml"
+LANGUAGES = ("fi", "sv")
+# Short enough to keep the suite fast, long enough for loopback answers on a busy machine.
+CHECK_TIMEOUT = 1.5
+CONFIG = load_config(SHIPPED_CONFIG)
+
+VALID = """\
+---
+type: incident
+severity: down
+affected: [wilma]
+start: 2024-02-01 08:00
+end: 2024-02-01 09:30
+title:
+  fi: Häiriö
+  sv: Störning
+summary:
+  fi: Lyhyesti.
+  sv: Kort.
+updates:
+  - time: 2024-02-01 09:30
+    stage: resolved
+    fi: Ohi.
+    sv: Över.
+  - time: 2024-02-01 08:00
+    stage: investigating
+    fi: Selvitetään.
+    sv: Utreds.
+---
+"""
+
+
+def build_site(folder: Path, notices: Path | None = FIXTURE_NOTICES, **settings):
+    """Builds the site on its own copy of a notices folder (None: an empty one) and its own database, in folder.
+
+    No test site ever reads the repository's notices/ in place or writes into its instance/.
+    """
+    own = Path(folder) / "notices"
+    if not own.exists():
+        if notices is None:
+            own.mkdir(parents=True)
+        else:
+            shutil.copytree(notices, own)
+            # The copies look published an hour ago, so that an edit in a test is a later change.
+            past = time.time() - 3600
+            for path in own.iterdir():
+                os.utime(path, (past, past))
+    base = {
+        "TESTING": True,
+        "NOTICES_DIR": str(own),
+        "DATABASE": str(Path(folder) / "status.sqlite3"),
+        "NOTICE_CHECK_SECONDS": 0,
+        "STATUS_VERSION_SECONDS": 0,
+    }
+    return create_app({**base, **settings})
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Keeps the test output free of one log line per request."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@contextmanager
+def serve(app):
+    """Serves app on a free port of 127.0.0.1 with a real server; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def notices_folder(app) -> Path:
+    """Returns the notices folder an app reads, for a test to write files into."""
+    return Path(app.config["NOTICES_DIR"])
+
+
+def write(folder, text, name="2024-02-01-hairio.md"):
+    """Writes a notice file as an editor would save it."""
+    path = Path(folder) / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def errors_of(path):
+    """Parses a notice file; returns the notice and its errors and warnings as (line, message)."""
+    notice, problems = parse_notice(path, CONFIG)
+    return (
+        notice,
+        [(p.line, p.message) for p in problems if not p.warning],
+        [(p.line, p.message) for p in problems if p.warning],
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replaces text in a notice file as an editor would, failing if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def moved_config(folder: Path, base_url: str) -> Path:
+    """Writes the site configuration with another base URL, as if the site had moved."""
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    moved = Path(folder) / "moved.toml"
+    moved.write_text(text.replace('base_url = "https://status.mpass.example.fi"', f'base_url = "{base_url}"'))
+    assert base_url in moved.read_text()
+    return moved
+
+
+def write_incident(folder, slug, kind, severity, affected, start, end=None):
+    """Writes a notice with one update at its start, its times written in Helsinki time."""
+    helsinki = ZoneInfo("Europe/Helsinki")
+    stamp = start.astimezone(helsinki).strftime("%Y-%m-%d %H:%M")
+    stage = "in_progress" if kind == "maintenance" else "investigating"
+    end_text = end.astimezone(helsinki).strftime("%Y-%m-%d %H:%M") if end else ""
+    (Path(folder) / f"{slug}.md").write_text(
+        f"""---
+id: {slug}
+type: {kind}
+severity: {severity}
+affected: [{affected}]
+start: {stamp}
+end: {end_text}
+title:
+  fi: Otsikko {slug}
+  sv: Rubrik {slug}
+summary:
+  fi: Tiivistelmä.
+  sv: Sammanfattning.
+updates:
+  - time: {stamp}
+    stage: {stage}
+    fi: Selvitämme.
+    sv: Vi utreder.
+---
+""",
+        encoding="utf-8",
+    )
+
+
+class ActiveMarkup(HTMLParser):
+    """Collects elements and attributes that could run script or load third-party content."""
+
+    # The site's own icons are inline SVG, its images and script come from /static/; anything else is foreign.
+    DANGEROUS_TAGS = {"iframe", "style", "object", "embed", "form", "foreignobject"}
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.DANGEROUS_TAGS:
+            self.found.append(tag)
+        if tag in ("img", "script") and not (dict(attrs).get("src") or "").startswith("/static/"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith(("javascript:", "data:")):
+                self.found.append(f"{tag}[{name}]")
+
+
+def active_markup(html: str) -> list[str]:
+    """Lists the elements and attributes in html that could run script or load third-party content."""
+    parser = ActiveMarkup()
+    parser.feed(html)
+    return parser.found

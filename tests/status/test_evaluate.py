@@ -1,0 +1,248 @@
+"""Live status as a pure function of plain values: thresholds, staleness, staff notices, overall state, uptime.
+
+Nothing here builds an app or opens a database.
+"""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mpass_status.checks.results import CheckResult
+from mpass_status.config import Check, ProbeSettings
+from mpass_status.notices import model as notice_model
+from mpass_status.notices.model import Moment
+from mpass_status.status.chart import response_chart, response_points
+from mpass_status.status.evaluate import CheckHistory, LiveStatus, apply_notices, component_states, evaluate, overall
+from mpass_status.status.uptime import daily_series, maintenance_windows, uptimes
+
+from ..helpers import CONFIG
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+CHECK = Check(
+    "prod-oidc-discovery",
+    "oidc",
+    "production",
+    "https://x.example",
+    ("prod-oidc",),
+    timeout=5,
+    interval=60,
+    issuer="https://x.example",
+)
+PROBE = ProbeSettings()
+
+
+def Notice(id, type, severity, components, start, end=None, cancelled=False):  # noqa: N802
+    """Builds a real notice with just what the status logic reads."""
+    return notice_model.Notice(
+        id=id,
+        slug=id,
+        path=f"notices/{id}.md",
+        date=start.date(),
+        type=type,
+        severity=severity,
+        affected=components,
+        components=components,
+        start=Moment(start),
+        end=Moment(end) if end else None,
+        cancelled=cancelled,
+        title={},
+        summary={},
+        updates=(),
+        body_html={},
+        published=start,
+    )
+
+
+def result(when, outcome, code=None, ms=100):
+    return CheckResult(
+        when,
+        CHECK.id,
+        "oidc",
+        "prod-oidc",
+        "production",
+        CHECK.url,
+        outcome,
+        ms,
+        code or ("ok" if outcome == "ok" else "timeout"),
+        {"ms": ms, "seconds": 5},
+    )
+
+
+def state_after(outcomes, probe=PROBE, now=NOW):
+    # The newest result is from a minute before NOW; `now` is when the state is asked for.
+    results = [result(NOW - timedelta(minutes=len(outcomes) - i), o) for i, o in enumerate(outcomes)]
+    return component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], probe, now)["prod-oidc"]
+
+
+@pytest.mark.parametrize(
+    "outcomes, state, code",
+    [
+        (["ok", "ok"], "operational", "ok"),
+        (["ok", "failed"], "degraded", "timeout"),
+        (["ok", "failed", "failed"], "degraded", "timeout"),
+        (["ok", "failed", "failed", "failed"], "down", "timeout"),
+        (["failed", "failed", "failed", "ok"], "down", "recovering"),
+        (["failed", "failed", "failed", "ok", "failed", "ok"], "down", "recovering"),
+        (["failed", "failed", "failed", "ok", "ok"], "operational", "ok"),
+        (["failed", "failed", "failed", "unknown", "ok", "ok"], "operational", "ok"),
+        (["ok", "degraded"], "degraded", "timeout"),
+        (["ok", "ok", "unknown"], "unknown", "timeout"),
+    ],
+)
+def test_down_after_three_failures_and_up_after_two_successes(outcomes, state, code):
+    status = state_after(outcomes)
+    assert (status.state, status.code, status.source) == (state, code, "checks")
+
+
+def test_thresholds_come_from_the_probe_settings():
+    strict = ProbeSettings(failures_to_down=1, successes_to_up=3)
+    assert state_after(["ok", "failed"], strict).state == "down"
+    assert state_after(["failed", "ok", "ok"], strict).state == "down"
+    assert state_after(["failed", "ok", "ok", "ok"], strict).state == "operational"
+
+
+def test_never_green_without_fresh_evidence():
+    assert state_after([]).state == "unknown"
+    assert state_after([]).reason == "no check results yet"
+    stale = state_after(["ok", "ok"], now=NOW + timedelta(minutes=4))
+    assert (stale.state, stale.code) == ("unknown", "stale")
+    assert stale.reason == "no fresh check results since 2026-03-02T11:59:00+00:00"
+    fresh = state_after(["ok", "ok"], now=NOW + timedelta(minutes=2))
+    assert fresh.state == "operational"
+    # A component no check covers is unknown, not operational.
+    assert component_states(["wilma"], {}, [CHECK], PROBE, NOW)["wilma"].state == "unknown"
+
+
+def test_ongoing_notices_take_precedence_over_checks():
+    states = {
+        "prod-oidc": state_after(["ok", "ok"]),
+        "prod-saml": state_after(["ok", "ok"]),
+        "wilma": state_after(["ok", "ok"]),
+        "adfs": state_after(["failed"] * 3),
+    }
+    notices = [
+        Notice("outage", "incident", "down", ("prod-oidc",), NOW - timedelta(hours=1)),
+        Notice("slow", "incident", "disrupted", ("prod-oidc", "adfs"), NOW - timedelta(hours=1)),
+        Notice("upgrade", "maintenance", "down", ("prod-saml",), NOW - timedelta(minutes=5), NOW + timedelta(hours=1)),
+        Notice("old", "incident", "down", ("wilma",), NOW - timedelta(days=2), NOW - timedelta(days=1)),
+        Notice("called-off", "maintenance", "down", ("wilma",), NOW - timedelta(hours=1), cancelled=True),
+        Notice("later", "incident", "down", ("wilma",), NOW + timedelta(hours=1)),
+        Notice("news", "announcement", None, ("wilma",), NOW - timedelta(hours=1)),
+    ]
+    result = apply_notices(states, notices, NOW)
+    oidc = result["prod-oidc"]
+    assert (oidc.state, oidc.source, oidc.notice_id, oidc.checks_state) == ("down", "staff", "outage", "operational")
+    assert oidc.statuspage_status == "major_outage"
+    adfs = result["adfs"]
+    assert (adfs.state, adfs.source, adfs.checks_state) == ("disrupted", "staff", "down")
+    assert adfs.statuspage_status == "partial_outage"
+    assert (result["prod-saml"].state, result["prod-saml"].statuspage_status) == ("maintenance", "under_maintenance")
+    assert (result["wilma"].state, result["wilma"].source) == ("operational", "checks")
+    assert overall(result) == "down"
+
+
+def _indicator(states) -> tuple[str, str]:
+    live = LiveStatus(NOW, overall(states), None, states)
+    return live.indicator, live.description
+
+
+def test_overall_indicator_like_statuspage():
+    up, down = state_after(["ok"]), state_after(["failed"] * 3)
+    assert _indicator({"a": up}) == ("none", "All Systems Operational")
+    assert _indicator({"a": up, "b": state_after(["ok", "failed"])})[0] == "minor"
+    assert _indicator({"a": up, "b": down})[0] == "major"
+    assert _indicator({"a": up, "b": state_after([])}) == ("none", "Some components have no fresh check results")
+    maintenance = replace(up, state="maintenance")
+    assert _indicator({"a": up, "b": maintenance}) == ("maintenance", "Service Under Maintenance")
+    assert _indicator({}) == ("none", "Some components have no fresh check results")
+
+
+def test_uptime_and_the_daily_bar_from_hourly_counts():
+    hour = NOW.replace(minute=0)
+    # Two hours of one result a minute; the newer hour failed throughout.
+    buckets = [(hour - timedelta(hours=1), 60, 0), (hour, 60, 60)]
+    assert uptimes(buckets, NOW) == {"24h": 0.5, "7d": 0.5, "30d": 0.5, "90d": 0.5}
+    older = [(hour - timedelta(days=10), 100, 0)] + buckets
+    figures = uptimes(older, NOW)
+    assert figures["24h"] == 0.5 and figures["30d"] == pytest.approx(160 / 220)
+    assert uptimes([], NOW) == {"24h": None, "7d": None, "30d": None, "90d": None}
+    series = daily_series(older, NOW)
+    assert len(series) == 90 and series[-1]["date"] == "2026-03-02"
+    assert (series[-1]["level"], series[-1]["failed"]) == ("down", 60)
+    assert series[-11] == {"date": "2026-02-20", "uptime": 1.0, "level": "operational", "results": 100, "failed": 0}
+    assert series[0] == {"date": "2025-12-03", "uptime": None, "level": "unknown", "results": 0, "failed": 0}
+
+
+def test_maintenance_windows_are_those_that_have_begun_and_are_not_cancelled():
+    notices = [
+        Notice("done", "maintenance", "down", ("prod-oidc",), NOW - timedelta(hours=3), NOW - timedelta(hours=2)),
+        Notice("open", "maintenance", "down", ("prod-oidc",), NOW - timedelta(minutes=30)),
+        Notice("later", "maintenance", "down", ("prod-oidc",), NOW + timedelta(hours=1), NOW + timedelta(hours=2)),
+        Notice("off", "maintenance", "down", ("prod-oidc",), NOW - timedelta(hours=1), cancelled=True),
+        Notice("elsewhere", "maintenance", "down", ("wilma",), NOW - timedelta(hours=1)),
+        Notice("fault", "incident", "down", ("prod-oidc",), NOW - timedelta(hours=1)),
+    ]
+    assert maintenance_windows(notices, "prod-oidc", NOW) == [
+        (NOW - timedelta(hours=3), NOW - timedelta(hours=2)),
+        (NOW - timedelta(minutes=30), NOW),
+    ]
+
+
+def test_evaluate_gives_every_component_its_state_reason_and_uptime():
+    hour = NOW.replace(minute=0)
+    oidc = [result(NOW - timedelta(minutes=3 - i), "failed") for i in range(3)]
+    history = CheckHistory(
+        recent={"prod-oidc": {"prod-oidc-discovery": oidc}},
+        hourly={"prod-oidc": [(hour, 3, 3)]},
+        last_round=NOW - timedelta(minutes=1),
+    )
+    notices = [Notice("wilma-down", "incident", "disrupted", ("wilma",), NOW - timedelta(hours=1))]
+    live = evaluate(CONFIG, notices, history, NOW)
+    assert set(live.components) == {c.id for c in CONFIG.components}
+    down = live.components["prod-oidc"]
+    assert (down.state, down.code, down.source) == ("down", "timeout", "checks")
+    assert down.uptime["24h"] == 0.0 and down.daily[-1]["level"] == "down" and len(down.daily) == 90
+    wilma = live.components["wilma"]
+    assert (wilma.state, wilma.source, wilma.notice_id, wilma.checks_state) == (
+        "disrupted",
+        "staff",
+        "wilma-down",
+        "unknown",
+    )
+    assert live.components["test-saml"].state == "unknown" and live.components["test-saml"].uptime["90d"] is None
+    assert (live.state, live.indicator, live.last_round) == ("down", "major", NOW - timedelta(minutes=1))
+    # With no history at all, nothing is green and no uptime is claimed.
+    empty = evaluate(CONFIG, [], CheckHistory(), NOW)
+    assert {c.state for c in empty.components.values()} == {"unknown"}
+    assert (empty.state, empty.description) == ("unknown", "Some components have no fresh check results")
+
+
+def test_response_chart_geometry_and_hourly_figures():
+    rows = [result(NOW - timedelta(minutes=10 * i), "ok", ms=100 + i) for i in range(10)]
+    points = response_points(rows, NOW - timedelta(hours=24), NOW)
+    chart = response_chart(points, NOW)
+    assert (chart.count, chart.fastest, chart.median, chart.slowest, chart.top_ms) == (10, 100, 104, 109, 200)
+    assert len(chart.polyline.split()) == 10 and chart.dot is None
+    assert [(row.count, row.fastest, row.slowest) for row in chart.rows] == [
+        (1, 100, 100),
+        (6, 101, 106),
+        (3, 107, 109),
+    ]
+    # The newest point is drawn at the right edge, at its share of the axis height.
+    x, y = map(float, chart.polyline.split()[-1].split(","))
+    assert x == pytest.approx(chart.width - chart.pad) and y == pytest.approx(chart.height - chart.pad - 88 * 100 / 200)
+    empty = response_chart([], NOW)
+    assert (empty.count, empty.polyline, empty.dot, empty.rows) == (0, "", None, ())
+
+
+def test_response_chart_draws_one_point_per_round_at_its_slowest_answer():
+    # Two checks cover the component: the line must not zigzag between them at the same moment.
+    rounds = [NOW - timedelta(minutes=30), NOW]
+    rows = [result(moment, "ok", ms=ms) for moment in rounds for ms in (3, 150)]
+    chart = response_chart(response_points(rows, NOW - timedelta(hours=24), NOW), NOW)
+    assert chart.count == 4 and (chart.fastest, chart.slowest) == (3, 150)
+    ys = {round(float(point.split(",")[1]), 1) for point in chart.polyline.split()}
+    assert len(chart.polyline.split()) == 2 and ys == {round(chart.height - chart.pad - 88 * 150 / 200, 1)}
+    single = response_chart(response_points(rows[:2], NOW - timedelta(hours=24), NOW), NOW)
+    assert single.polyline == "" and single.dot is not None

@@ -1,0 +1,92 @@
+"""The whole path: a stand-in broker's fault → probe round → SQLite → front page and component page, fi and sv."""
+
+import re
+import threading
+
+import pytest
+
+from mpass_status import runtime
+from mpass_status.checks.runner import run_round
+
+from ..helpers import FIXTURE_NOTICES, active_markup, notices_folder
+
+
+@pytest.fixture
+def live_app(standin_site):
+    # A notice that names no stand-in component, so the states come from the checks alone.
+    source = FIXTURE_NOTICES / "2019-11-20-tunnistushairio.md"
+    (notices_folder(standin_site) / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return standin_site
+
+
+def rounds(app, count):
+    for _ in range(count):
+        run_round(runtime.config(app), runtime.results(app))
+
+
+def component_row(html: str, name: str) -> str:
+    rows = re.findall(r"<li>\s*<a class=\"component-name\".*?</li>", html, re.S)
+    return next(row for row in rows if f">{name}<" in row)
+
+
+def test_without_results_nothing_is_green(live_app):
+    client = live_app.test_client()
+    fi = client.get("/fi/").get_data(as_text=True)
+    assert "Ongelmia ei tiedetä, mutta osasta MPASSidia ei ole tuoreita tarkistusten tuloksia." in fi
+    assert "Automaattiset tarkistukset eivät ole vielä toimineet" in fi
+    assert "state-operational" not in fi.split('id="legend-heading"')[0]
+    assert fi.count('class="state state-unknown"') >= 9
+
+
+def test_healthy_broker_turns_the_components_green_with_a_reason(live_app):
+    rounds(live_app, 2)
+    client = live_app.test_client()
+    fi = client.get("/fi/").get_data(as_text=True)
+    sv = client.get("/sv/").get_data(as_text=True)
+    assert "Kaikki MPASSidin osat toimivat normaalisti." in fi
+    assert "Alla delar av MPASSid fungerar normalt." in sv
+    row = component_row(fi, "SAML-rajapinta")
+    assert "state-operational" in row and "Automaattinen tarkistus: vastasi" in row and "90 päivää: 100" in row
+    assert "Viimeisin tarkistus:" in fi
+
+
+def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, broker):
+    rounds(live_app, 1)
+    broker.set_fault("metadata", "expired_cert")
+    rounds(live_app, 3)
+    client = live_app.test_client()
+    fi = client.get("/fi/").get_data(as_text=True)
+    sv = client.get("/sv/").get_data(as_text=True)
+    assert "Kirjautuminen ei onnistu: osa MPASSidista ei toimi." in fi
+    fi_row, sv_row = component_row(fi, "SAML-rajapinta"), component_row(sv, "SAML-gränssnittet")
+    assert "state-down" in fi_row and "allekirjoitusvarmenne vanheni" in fi_row
+    assert "state-down" in sv_row and "signeringscertifikatet gick ut" in sv_row
+    page = client.get("/fi/components/prod-saml/").get_data(as_text=True)
+    assert "state-down" in page and "mittausta: nopein" in page and 'class="bar state-' in page
+    assert re.search(r"<dd>\d+(,\d+)?\u00a0%</dd>", page), "availability figures in the reader's format"
+    assert active_markup(page) == []
+    broker.clear()
+    rounds(live_app, 2)
+    assert "state-operational" in component_row(client.get("/fi/").get_data(as_text=True), "SAML-rajapinta")
+
+
+def test_staff_notice_takes_precedence_and_says_so(live_app):
+    rounds(live_app, 2)
+    notice = (FIXTURE_NOTICES / "2026-11-20-wilma-hairio-jatkuu.md").read_text(encoding="utf-8")
+    (notices_folder(live_app) / "2026-11-20-wilma-hairio-jatkuu.md").write_text(notice, encoding="utf-8")
+    fi = live_app.test_client().get("/fi/").get_data(as_text=True)
+    row = component_row(fi, "Wilma")
+    assert "state-disrupted" in row and "Ylläpidon tiedote:" in row and "Wilma-kirjautumisissa on häiriöitä" in row
+    assert "Kirjautuminen epäonnistuu osalla käyttäjistä" in fi
+
+
+def test_a_hung_broker_never_holds_up_a_page(live_app, broker):
+    broker.set_fault("discovery", "hang")
+    round_thread = threading.Thread(target=rounds, args=(live_app, 1))
+    round_thread.start()
+    try:
+        response = live_app.test_client().get("/fi/components/prod-oidc/")
+        # The page was served from the database while the round still waited for the hung broker.
+        assert response.status_code == 200 and round_thread.is_alive()
+    finally:
+        round_thread.join()

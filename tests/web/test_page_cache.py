@@ -1,0 +1,63 @@
+"""Pages are rendered once and served from memory until notices, status or time make them stale."""
+
+import os
+from datetime import UTC, datetime
+
+from mpass_status import runtime
+from mpass_status.web.page_cache import PageCache
+
+from ..helpers import notices_folder
+
+
+def test_second_request_is_served_from_the_cache_with_an_etag(client):
+    first = client.get("/fi/")
+    second = client.get("/fi/")
+    assert first.headers["X-Cache"] == "miss" and second.headers["X-Cache"] == "hit"
+    assert first.get_data() == second.get_data()
+    assert second.headers["Content-Security-Policy"] and second.headers["Content-Type"].startswith("text/html")
+    again = client.get("/fi/", headers={"If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_changed_notice_is_seen_at_once(app, client):
+    folder = notices_folder(app)
+    assert "Wilma-kirjautumisissa on häiriöitä" in client.get("/fi/").get_data(as_text=True)
+    path = folder / "2026-11-20-wilma-hairio-jatkuu.md"
+    path.write_text(path.read_text().replace("on häiriöitä", "on katkoksia"))
+    later = path.stat().st_mtime_ns + 5 * 10**9
+    os.utime(path, ns=(later, later))
+    response = client.get("/fi/")
+    assert response.headers["X-Cache"] == "miss"
+    assert "Wilma-kirjautumisissa on katkoksia" in response.get_data(as_text=True)
+
+
+def test_a_new_probe_round_renders_again(app, client):
+    assert client.get("/sv/").headers["X-Cache"] == "miss"
+    assert client.get("/sv/").headers["X-Cache"] == "hit"
+    moment = datetime.now(UTC)
+    runtime.results(app).insert_round([], moment, moment)
+    assert client.get("/sv/").headers["X-Cache"] == "miss"
+
+
+def test_language_cookie_is_still_set_on_a_cached_page(client):
+    client.get("/sv/about/")
+    client.delete_cookie("lang")
+    response = client.get("/sv/about/")
+    assert response.headers["X-Cache"] == "hit"
+    assert "lang=sv" in response.headers["Set-Cookie"]
+
+
+def test_errors_and_other_paths_are_not_cached(client):
+    assert "X-Cache" not in client.get("/fi/notices/ei-ole/").headers
+    redirect = client.get("/")
+    assert redirect.status_code == 302 and "X-Cache" not in redirect.headers
+
+
+def test_cached_pages_expire_when_a_notice_starts_or_ends(app):
+    notices = runtime.notices(app)
+    start = datetime.fromisoformat("2099-03-14T18:00:00+02:00").timestamp()
+    end = datetime.fromisoformat("2099-03-14T20:00:00+02:00").timestamp()
+    cache = PageCache()
+    assert cache.next_boundary(notices, start - 60) == start
+    assert cache.next_boundary(notices, start) == end
+    assert cache.next_boundary(notices, end) == float("inf")

@@ -1,0 +1,124 @@
+"""The whole path through the site: stand-in fault -> probe round -> SQLite -> status -> JSON endpoints."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mpass_status import runtime
+from mpass_status.checks.runner import run_round
+from mpass_status.web.page_cache import status_version
+
+from ..helpers import notices_folder, write_incident
+
+STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+
+
+def _round(app):
+    return run_round(runtime.config(app), runtime.results(app))
+
+
+@pytest.fixture
+def site(standin_site):
+    return standin_site
+
+
+def _components(client):
+    body = client.get("/api/v2/summary.json").get_json()
+    return body, {c["id"]: c for c in body["components"]}
+
+
+def test_healthz_and_readyz_before_and_after_a_round(site):
+    client = site.test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz").get_json()
+    assert ready["ready"] and ready["database"]["ok"] and ready["notices"]["ok"]
+    assert ready["probe"] == {"last_round": None, "age_seconds": None, "fresh": False}
+    _round(site)
+    probe = client.get("/readyz").get_json()["probe"]
+    assert probe["fresh"] and 0 <= probe["age_seconds"] < 5
+
+
+def test_before_any_round_nothing_is_green(site):
+    body, components = _components(site.test_client())
+    assert {c["mpass_state"] for c in components.values() if not c["group"]} == {"unknown"}
+    assert "operational" not in {c["status"] for c in components.values()}
+    assert body["status"] == {"indicator": "none", "description": "Some components have no fresh check results"}
+
+
+def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site, broker):
+    client = site.test_client()
+    _round(site)
+    body, components = _components(client)
+    assert body["status"] == {"indicator": "none", "description": "All Systems Operational"}
+    assert set(body) == {"page", "components", "incidents", "scheduled_maintenances", "status"}
+    assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at"}
+    assert body["page"]["time_zone"] == "Europe/Helsinki"
+    assert {c["status"] for c in components.values()} <= STATUSES
+    broker.set_fault("discovery", "wrong_issuer")
+    seen = []
+    for _ in range(3):
+        _round(site)
+        seen.append(_components(client)[1]["prod-oidc"]["status"])
+    assert seen == ["degraded_performance", "degraded_performance", "major_outage"]
+    body, components = _components(client)
+    assert components["prod-oidc"]["description"].startswith("issuer mismatch: expected http://127.0.0.1")
+    assert components["production"]["group"] and components["production"]["status"] == "major_outage"
+    assert components["test-oidc"]["status"] == "operational"
+    assert client.get("/api/v2/status.json").get_json()["status"]["indicator"] == "major"
+    broker.clear()
+    _round(site)
+    _round(site)
+    assert _components(client)[1]["prod-oidc"]["status"] == "operational"
+
+
+def test_staff_notices_win_and_appear_as_incidents_and_maintenances(site, broker):
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    write_incident(notices_folder(site), "2026-01-01-wilma", "incident", "disrupted", "wilma", now - timedelta(hours=1))
+    write_incident(
+        notices_folder(site),
+        "2026-01-02-huolto",
+        "maintenance",
+        "down",
+        "test-saml",
+        now - timedelta(minutes=30),
+        now + timedelta(hours=1),
+    )
+    _round(site)
+    body, components = _components(site.test_client())
+    assert (components["wilma"]["status"], components["wilma"]["mpass_source"]) == ("partial_outage", "staff")
+    assert components["test-saml"]["status"] == "under_maintenance"
+    assert components["adfs"]["mpass_source"] == "checks"
+    [incident] = body["incidents"]
+    assert (incident["id"], incident["impact"], incident["status"]) == ("2026-01-01-wilma", "minor", "investigating")
+    assert incident["shortlink"].endswith("/fi/notices/2026-01-01-wilma/")
+    assert [c["id"] for c in incident["components"]] == ["wilma"]
+    [maintenance] = body["scheduled_maintenances"]
+    assert (maintenance["status"], maintenance["impact"]) == ("in_progress", "maintenance")
+    assert maintenance["scheduled_until"] is not None
+    assert body["status"]["indicator"] == "minor"
+
+
+def test_a_hung_broker_never_slows_the_summary(site, broker):
+    _round(site)
+    broker.set_fault("discovery", "hang")
+    client = site.test_client()
+    started = datetime.now(UTC)
+    response = client.get("/api/v2/summary.json")
+    assert response.status_code == 200
+    assert datetime.now(UTC) - started < timedelta(seconds=1)
+
+
+def test_a_new_round_changes_the_page_cache_version(site):
+    before = status_version(site)
+    _round(site)
+    after = status_version(site)
+    assert before == "None" and after != before
+    assert datetime.fromisoformat(after).tzinfo is not None
+
+
+def test_the_status_version_is_read_from_the_database_at_most_once_a_period(make_site, standin_config):
+    app = make_site(None, STATUS_CONFIG=str(standin_config.path), STATUS_VERSION_SECONDS=3600)
+    before = status_version(app)
+    _round(app)
+    # Within the period the page cache keeps its version: requests do not query SQLite each time.
+    assert status_version(app) == before
