@@ -126,6 +126,7 @@ def fetch_json(client, url, deadline, timeout):
 
 
 def require_success(got: Fetched):
+    """Stops the check unless the answer was a 2xx, telling a server error from another status."""
     if got.status >= 500:
         raise CheckFailed(failed("server_error", got.ms, status=got.status))
     if not 200 <= got.status < 300:

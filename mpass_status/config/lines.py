@@ -1,4 +1,4 @@
-"""Finds the line of each table and key of a TOML file, which tomllib does not report."""
+"""Finds the line of each table and key of a TOML file, which tomllib does not report, and files problems there."""
 
 import re
 from pathlib import Path

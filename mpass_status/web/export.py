@@ -59,7 +59,7 @@ def site_urls():
         keep = notice_filter(config, facet, value)
         listings.append((facet, value, sum(1 for n in notices if keep(n))))
     yield "root", {}
-    # A snapshot of the latest results, for aggregators that read a copy.
+    # The latest results as of the export, for aggregators that read a copy.
     yield "status_api.summary", {}
     yield "status_api.status", {}
     for lang in config.languages:
