@@ -50,7 +50,7 @@ def _pull_lang(endpoint, values):
 
 
 def _add_lang(endpoint, values):
-    values.setdefault("lang", g.get("lang") or preferred_language())
+    values.setdefault("lang", preferred_language())
 
 
 def _remember_language(response: Response) -> Response:
@@ -75,7 +75,7 @@ def language_blueprint(name: str, import_name: str) -> Blueprint:
 def _alternates() -> dict:
     """Gives every template the page language and the same page in each language."""
     config = runtime.config()
-    lang = g.get("lang") or preferred_language()
+    lang = preferred_language()
     alternates = {}
     for other in config.languages:
         if request.endpoint and g.get("view_args") is not None:
