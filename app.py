@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from mpass_status import runtime
@@ -65,6 +66,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     export.init_app(app)
     notices_cli.init_app(app)
     probe_cli.init_app(app)
-    if app.config.get("PROBE_IN_BACKGROUND"):
+    if app.config.get("PROBE_IN_BACKGROUND") and _serves_requests():
         start_background(config, runtime.results(app))
     return app
+
+
+def _serves_requests() -> bool:
+    """Returns whether this process is a web server: a WSGI server's import, or `flask run`.
+
+    Other `flask` commands (probe, notices check, freeze) build the app too; a prober there would probe
+    twice (`probe --watch`) or write results from a command that only reads.
+    """
+    command = click.get_current_context(silent=True)
+    return command is None or command.info_name == "run"

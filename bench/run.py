@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.synthetic_notices import write_archive
 from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
+from mpass_status.standin.reference import StandinReference
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -170,7 +171,12 @@ def export_site(folder: Path, tmp: Path) -> Path:
 def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
     """Front page latency under load with the prober running, against a healthy and then a hanging broker."""
     figures = {}
-    with StandinBroker(hang_seconds=60) as production, StandinBroker() as test:
+    with (
+        StandinBroker(hang_seconds=60) as production,
+        StandinBroker() as test,
+        StandinReference() as first_reference,
+        StandinReference() as second_reference,
+    ):
         for label in ("healthy broker", "hanging broker"):
             if label == "hanging broker":
                 for target in ("discovery", "jwks", "metadata", "authnsources", "authorize"):
@@ -182,6 +188,7 @@ def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
                 timeout=10,
                 interval=15,
                 probe={"database": str(tmp / f"probe-{label[0]}.sqlite3")},
+                references=(first_reference, second_reference),
             )
             port = free_port()
             env = site_env(folder, tmp, {"STATUS_CONFIG": str(config), "STATUS_PROBE": "1"})

@@ -8,6 +8,7 @@ from mpass_status.checks.store import ResultsDB
 from mpass_status.config import load_config
 from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
+from mpass_status.standin.reference import StandinReference
 
 from .helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, ROOT, build_site
 
@@ -80,8 +81,24 @@ def test_broker(_brokers):
     _brokers[1].clear()
 
 
+@pytest.fixture(scope="session")
+def _references():
+    with StandinReference() as first, StandinReference() as second:
+        yield first, second
+
+
 @pytest.fixture
-def standin_config(tmp_path, broker, test_broker):
+def references(_references):
+    """The two reference addresses of the stand-in configuration, answering until a test refuses them."""
+    for reference in _references:
+        reference.answer()
+    yield _references
+    for reference in _references:
+        reference.answer()
+
+
+@pytest.fixture
+def standin_config(tmp_path, broker, test_broker, references):
     """The site configuration with every check pointing at the stand-ins and the database in tmp_path."""
     path = write_standin_config(
         tmp_path / "status.toml",
@@ -91,6 +108,7 @@ def standin_config(tmp_path, broker, test_broker):
         interval=10,
         # A busy test machine must not make a healthy loopback answer "slow": the slow test sets its own limit.
         probe={"database": str(tmp_path / "status.sqlite3"), "slow_ms": 1400},
+        references=references,
     )
     return load_config(path)
 

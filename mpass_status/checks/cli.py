@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
-from mpass_status.checks.scheduler import watch
+from mpass_status.checks.scheduler import STANDBY_SECONDS, ProberLock, watch
+from mpass_status.checks.store import STORAGE_ERRORS
 
 
 def format_table(results) -> str:
@@ -29,13 +30,29 @@ def probe_command(keep_watching):
     """Runs one round of broker checks and prints the results (or keeps running with --watch)."""
     config, db = runtime.config(current_app), runtime.results(current_app)
     if not keep_watching:
-        click.echo(format_table(run_round(config, db)))
+        try:
+            click.echo(format_table(run_round(config, db)))
+        except STORAGE_ERRORS as exc:
+            raise click.ClickException(f"cannot store the round in {db.path}: {exc}") from None
         return
-    stop = threading.Event()
+    stop, lock = threading.Event(), ProberLock(db.path)
     try:
-        watch(config, db, stop, on_round=lambda results: click.echo(format_table(results) + "\n"))
+        if not lock.acquire():
+            # Another prober (a web server's, or another --watch) writes here: take over when it stops.
+            click.echo(f"another prober is writing into {db.path}; waiting to take over", err=True)
+            while not lock.acquire():
+                stop.wait(STANDBY_SECONDS)
+        watch(
+            config,
+            db,
+            stop,
+            on_round=lambda results: click.echo(format_table(results) + "\n"),
+            on_error=lambda text: click.echo(f"error: {text}", err=True),
+        )
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        lock.release()
 
 
 def init_app(app) -> None:

@@ -54,6 +54,7 @@ MESSAGES = {
     "recovering": N_("recovering: %(successes)s of %(needed)s good results"),
     "failing": N_("%(reason)s (%(failures)s of %(needed)s failures before down)"),
     "notice": N_("staff notice %(notice)s"),
+    "database_unavailable": N_("check results cannot be read right now"),
 }
 
 

@@ -4,6 +4,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 
+import httpx
+
 from mpass_status.checks.http import (
     CheckFailed,
     check_authsources,
@@ -76,14 +78,38 @@ def run_check(check, probe, now=None) -> list[CheckResult]:
     return _results(check, found, now)
 
 
-def run_checks(checks, probe, now=None) -> list[CheckResult]:
-    """Runs checks concurrently with hard timeouts and applies the own-network-down rule."""
+def reference_answers(url: str, timeout: float) -> bool:
+    """Returns whether a reference address gave any HTTP answer at all within timeout."""
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            client.head(url, headers={"User-Agent": "mpass-status-probe/1"})
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def _unreachable(result: CheckResult) -> bool:
+    # Failures our own network could cause; a broker's answer, even an error page, is evidence about the broker.
+    return result.outcome == "failed" and (result.network_error or result.code in ("timeout", "connection_reset"))
+
+
+def probe_round(checks, probe, now=None) -> tuple[list[CheckResult], bool]:
+    """Runs checks and the reference addresses concurrently with hard timeouts; returns (results, network_down).
+
+    The site's own network counts as down only when no reference address answers either: then the checks'
+    unreachable results say nothing about the broker and become unknown. A refusing broker with the
+    references answering is an outage.
+    """
     now = now or _now()
+    checks = list(checks)
     if not checks:
-        return []
-    pool = ThreadPoolExecutor(max_workers=min(16, len(checks)), thread_name_prefix="probe")
+        return [], False
+    references = probe.reference_urls
+    pool = ThreadPoolExecutor(max_workers=min(16, len(checks) + len(references)), thread_name_prefix="probe")
     futures = {pool.submit(run_check, check, probe, now): check for check in checks}
-    wait(futures, timeout=max(c.timeout for c in checks) + HARD_MARGIN)
+    witnesses = [pool.submit(reference_answers, url, probe.reference_timeout) for url in references]
+    limit = max([c.timeout for c in checks] + [probe.reference_timeout]) + HARD_MARGIN
+    wait(list(futures) + witnesses, timeout=limit)
     # A thread stuck past its deadline is left to finish on its own; the round does not wait.
     pool.shutdown(wait=False, cancel_futures=True)
     results = []
@@ -92,10 +118,17 @@ def run_checks(checks, probe, now=None) -> list[CheckResult]:
             results.extend(future.result())
         else:
             results.extend(_results(check, timed_out(check.timeout), now))
-    # One unreachable target says little; every target of the round unreachable points at us.
-    if len({r.check_id for r in results}) > 1 and all(r.network_error for r in results):
-        results = [r.with_(outcome="unknown", code="network_down", params={}) for r in results]
-    return results
+    network_down = not any(w.done() and not w.cancelled() and w.result() for w in witnesses)
+    if network_down:
+        results = [
+            r.with_(outcome="unknown", code="network_down", params={}) if _unreachable(r) else r for r in results
+        ]
+    return results, network_down
+
+
+def run_checks(checks, probe, now=None) -> list[CheckResult]:
+    """Runs checks (and the references) once and returns their results, judged as probe_round does."""
+    return probe_round(checks, probe, now)[0]
 
 
 def run_round(config: SiteConfig, db: ResultsDB, checks=None, now=None) -> list[CheckResult]:
@@ -103,8 +136,7 @@ def run_round(config: SiteConfig, db: ResultsDB, checks=None, now=None) -> list[
     probe = config.probe
     checks = config.checks if checks is None else checks
     started = now or _now()
-    results = run_checks(checks, probe, started)
-    network_down = bool(results) and all(r.outcome == "unknown" for r in results)
+    results, network_down = probe_round(checks, probe, started)
     db.insert_round(results, started, _now() if now is None else now, network_down)
     db.purge(probe.retention_days, started)
     return results

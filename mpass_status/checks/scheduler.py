@@ -1,50 +1,272 @@
-"""Runs each check at its own interval, in the foreground (`flask probe --watch`) or in a background thread."""
+"""Keeps the checks running for as long as the site runs: in the foreground (`flask probe --watch`) or in a
+background thread of the web server, one prober per results database.
+
+Each check runs at its own interval, again after retry_interval while a failure has not yet been decided
+by the thresholds, and at once when another check of the same host has just started failing. Nothing a
+round or the database raises stops the prober: it is logged, the results are kept in memory, and writing
+is tried again with a growing pause.
+"""
 
 import fcntl
+import logging
 import threading
 import time
+from collections import deque
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from mpass_status.checks.runner import run_round
-from mpass_status.checks.store import ResultsDB
+from mpass_status.checks.runner import probe_round
+from mpass_status.checks.store import STORAGE_ERRORS, ResultsDB
 from mpass_status.config import SiteConfig
+from mpass_status.status.evaluate import streak
+
+log = logging.getLogger(__name__)
+# Rounds kept in memory while the database cannot be written (about two hours at the shipped intervals).
+PENDING_ROUNDS = 240
+# Pause before writing is tried again, doubling up to the longest while the database stays unavailable.
+BACKOFF_SECONDS, LONGEST_BACKOFF_SECONDS = 1.0, 60.0
+# How often a web server worker without the lock asks whether the prober is still alive.
+STANDBY_SECONDS = 5.0
 
 
-def watch(config: SiteConfig, db: ResultsDB, stop: threading.Event, on_round=None):
-    """Runs each check at its own interval until stop is set."""
-    checks = config.checks
-    due = {check.id: 0.0 for check in checks}
-    while not stop.is_set() and checks:
+def lock_path(db_path: Path) -> Path:
+    """Returns the lock file that one prober per results database holds open."""
+    return db_path.with_name(db_path.name + ".prober-lock")
+
+
+class ProberLock:
+    """The right to write check results into one database, held by exactly one process at a time."""
+
+    def __init__(self, db_path: Path):
+        self.path = lock_path(db_path)
+        self._file = None
+
+    def acquire(self) -> bool:
+        """Takes the lock if no other process holds it; returns whether this process holds it now."""
+        if self._file is not None:
+            return True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the lock
+        except OSError:
+            return False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    @property
+    def held(self) -> bool:
+        """Returns whether this process holds the lock through this object."""
+        return self._file is not None
+
+    def release(self) -> None:
+        """Gives the lock up (closing the file releases it)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def prober_alive(db_path: Path) -> bool:
+    """Returns whether some process holds the prober lock of this database (asked without taking it)."""
+    try:
+        with open(lock_path(db_path), "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False  # Nobody held it; closing the file gives it back at once.
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def _host(check) -> tuple[str, str]:
+    return check.environment, urlsplit(check.url).hostname or ""
+
+
+class Schedule:
+    """When each check runs next: its interval, retry_interval while undecided, staggered within a host."""
+
+    def __init__(self, config: SiteConfig, start: float):
+        self.checks = {check.id: check for check in config.checks}
+        self.probe = config.probe
+        # Everything runs at once first, so the page has evidence at start-up.
+        self.due = {check_id: start for check_id in self.checks}
+        self.offset = self._offsets(config.checks)
+        self.ran: set[str] = set()
+        # check id -> component -> newest outcomes, enough for the thresholds
+        self.outcomes: dict[str, dict[str, deque]] = {}
+
+    @staticmethod
+    def _offsets(checks) -> dict[str, float]:
+        # Checks of one host at one interval are spread over it, so a host that stops answering is
+        # noticed within a fraction of the interval instead of a whole one.
+        groups: dict[tuple, list] = {}
+        for check in checks:
+            groups.setdefault((_host(check), check.interval), []).append(check)
+        return {
+            check.id: check.interval * position / len(members)
+            for members in groups.values()
+            for position, check in enumerate(members)
+        }
+
+    def ready(self, moment: float) -> list:
+        """Returns the checks due at moment."""
+        return [check for check_id, check in self.checks.items() if self.due[check_id] <= moment]
+
+    def next_due(self) -> float:
+        """Returns the monotonic time of the next due check."""
+        return min(self.due.values(), default=float("inf"))
+
+    def undecided(self, check_id: str) -> bool:
+        """Returns whether the thresholds have not yet decided what this check's newest results mean."""
+        probe = self.probe
+        for outcomes in self.outcomes.get(check_id, {}).values():
+            down, failures, successes = streak(outcomes, probe.failures_to_down, probe.successes_to_up)
+            if (not down and failures > 0) or (down and successes > 0):
+                return True
+        return False
+
+    def record(self, results, moment: float) -> None:
+        """Sets the next run of every check in results from what they found."""
+        keep = self.probe.failures_to_down + self.probe.successes_to_up
+        started_failing = set()
+        for result in results:
+            history = self.outcomes.setdefault(result.check_id, {}).setdefault(result.component, deque(maxlen=keep))
+            if result.outcome == "failed" and (not history or history[-1] != "failed"):
+                started_failing.add(result.check_id)
+            history.append(result.outcome)
+        for check_id in {r.check_id for r in results}:
+            check = self.checks[check_id]
+            pause = check.interval
+            if self.undecided(check_id):
+                pause = min(self.probe.retry_interval, check.interval)
+            if check_id not in self.ran:
+                # After the first round the checks of a host take their places spread over the interval.
+                self.ran.add(check_id)
+                pause = min(pause, self.offset[check_id] or pause)
+            self.due[check_id] = moment + pause
+        # A host that starts failing one check is asked at once by its others: judged by target, not by batch.
+        for check_id in started_failing:
+            host = _host(self.checks[check_id])
+            for other in self.checks.values():
+                if _host(other) == host and other.id not in started_failing and other.id in self.ran:
+                    self.due[other.id] = min(self.due[other.id], moment)
+
+
+class Storer:
+    """Writes rounds into the database, keeping them in memory while it cannot, and says what happened."""
+
+    def __init__(self, db: ResultsDB, retention_days: int, on_error=None):
+        self.db, self.retention_days, self.on_error = db, retention_days, on_error
+        self.pending: deque = deque(maxlen=PENDING_ROUNDS)
+        self.backoff, self.retry_at, self.failing = BACKOFF_SECONDS, 0.0, None
+
+    def add(self, results, started, finished, network_down) -> None:
+        """Queues a round and writes everything queued unless a recent failure asks to wait."""
+        self.pending.append((results, started, finished, network_down))
+        if time.monotonic() >= self.retry_at:
+            self.flush()
+
+    def flush(self) -> bool:
+        """Writes the queued rounds oldest first; returns whether all were written."""
+        try:
+            while self.pending:
+                results, started, finished, network_down = self.pending[0]
+                self._write(results, started, finished, network_down)
+                self.pending.popleft()
+            self.db.purge(self.retention_days, finished)
+        except STORAGE_ERRORS as exc:
+            self.failed(exc)
+            return False
+        if self.failing:
+            log.warning("results database %s writable again", self.db.path)
+            self.failing = None
+        self.backoff, self.retry_at = BACKOFF_SECONDS, 0.0
+        return True
+
+    def _write(self, results, started, finished, network_down) -> None:
+        try:
+            self.db.insert_round(results, started, finished, network_down)
+        except STORAGE_ERRORS as exc:
+            # A corrupt file is moved aside and the round written into a new one; anything else waits.
+            if self.db.recover(exc) is None:
+                raise
+            self.db.insert_round(results, started, finished, network_down)
+
+    def failed(self, exc: Exception) -> None:
+        """Logs a write failure and sets when to try again."""
+        self.failing = f"{type(exc).__name__}: {exc}"
+        self.retry_at = time.monotonic() + self.backoff
+        text = (
+            f"cannot write results into {self.db.path} ({self.failing}); {len(self.pending)} round(s) kept "
+            f"in memory, trying again in {self.backoff:.0f} s"
+        )
+        log.error(text)
+        if self.on_error:
+            self.on_error(text)
+        self.backoff = min(self.backoff * 2, LONGEST_BACKOFF_SECONDS)
+
+
+def watch(config: SiteConfig, db: ResultsDB, stop: threading.Event, on_round=None, on_error=None) -> None:
+    """Runs the checks on their schedule until stop is set; on_round(results) after each, on_error(text)."""
+    if not config.checks:
+        return
+    schedule = Schedule(config, time.monotonic())
+    storer = Storer(db, config.probe.retention_days, on_error)
+    try:
+        db.prepare()
+    except STORAGE_ERRORS as exc:
+        storer.failed(exc)
+    while not stop.is_set():
         moment = time.monotonic()
-        ready = [check for check in checks if due[check.id] <= moment]
+        ready = schedule.ready(moment)
         if ready:
-            for check in ready:
-                due[check.id] = moment + check.interval
-            results = run_round(config, db, ready)
-            if on_round:
-                on_round(results)
-        stop.wait(max(0.05, min(due.values()) - time.monotonic()))
+            try:
+                started = datetime.now(UTC)
+                results, network_down = probe_round(ready, config.probe, started)
+                schedule.record(results, moment)
+                storer.add(results, started, datetime.now(UTC), network_down)
+                if on_round:
+                    on_round(results)
+            except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the probing
+                log.exception("probe round failed")
+                for check in ready:
+                    schedule.due[check.id] = moment + min(config.probe.retry_interval, check.interval)
+                if on_error:
+                    on_error(f"probe round failed: {type(exc).__name__}: {exc}")
+        elif storer.pending and moment >= storer.retry_at:
+            storer.flush()
+        wake = schedule.next_due()
+        if storer.pending:
+            wake = min(wake, storer.retry_at)
+        stop.wait(max(0.05, wake - time.monotonic()))
+
+
+def supervise(config: SiteConfig, db: ResultsDB, stop: threading.Event, lock: ProberLock) -> None:
+    """Probes while holding the lock; otherwise stands by to take over when the prober's process dies."""
+    while not stop.is_set():
+        if lock.acquire():
+            try:
+                watch(config, db, stop)
+            except Exception:  # noqa: BLE001 - restarted below after a pause
+                log.exception("prober stopped unexpectedly; restarting")
+            finally:
+                # The lock is given up only when stopping, so a restart keeps this worker the prober.
+                if stop.is_set():
+                    lock.release()
+        stop.wait(STANDBY_SECONDS)
 
 
 def start_background(config: SiteConfig, db: ResultsDB, stop: threading.Event | None = None):
-    """Starts watch() in a daemon thread unless another process probes into db; returns the thread or None."""
-    # One prober per results database, however many server workers share it: the lock file sits beside it,
-    # held open for the thread's whole life (closing it releases the lock).
-    lock = open(db.path.with_name(db.path.name + ".prober-lock"), "a+")  # noqa: SIM115
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
-        return None
+    """Starts the prober's supervisor in a daemon thread and returns it; only one process at a time probes."""
     stop = stop or threading.Event()
-
-    def run():
-        try:
-            watch(config, db, stop)
-        finally:
-            # Releasing on exit lets another worker take over the probing.
-            lock.close()
-
-    thread = threading.Thread(target=run, name="prober", daemon=True)
+    lock = ProberLock(db.path)
+    thread = threading.Thread(target=supervise, args=(config, db, stop, lock), name="prober", daemon=True)
     thread.stop_event = stop
+    thread.lock = lock
     thread.start()
     return thread

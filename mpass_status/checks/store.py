@@ -1,13 +1,23 @@
 """Stores check results in SQLite (WAL mode) and answers the queries the status pages need."""
 
 import json
+import logging
 import sqlite3
+import time
 import uuid
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mpass_status.checks.results import CheckResult
+
+log = logging.getLogger(__name__)
+# What a failing results file raises: missing folder, read-only, locked, full or corrupt.
+STORAGE_ERRORS = (sqlite3.Error, OSError)
+# SQLite's names for a file that is not (or no longer) a database.
+CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+# How long a write waits for another writer's lock before the round is kept for later.
+BUSY_SECONDS = 5.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rounds (
@@ -50,22 +60,71 @@ def _moment(text: str) -> datetime:
 
 
 class ResultsDB:
-    """A results file; every operation opens its own connection, so threads and processes may share it."""
+    """A results file; every operation opens its own connection, so threads and processes may share it.
+
+    Nothing touches the disk until the first operation, and a failed operation raises one of
+    STORAGE_ERRORS: a missing, read-only, locked, full or corrupt file never stops the site from starting.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        self._ready = False
+
+    def _prepare(self, db) -> None:
+        # Switching to WAL needs the file to itself and does not wait for it: another connection doing the
+        # same at the same moment makes it fail at once, so it is tried a few times.
+        for attempt in range(20):
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.05)
+        db.executescript(SCHEMA)
+        self._ready = True
 
     @contextmanager
-    def _connect(self):
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+    def _connect(self, busy_seconds: float = BUSY_SECONDS):
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+            if not self._ready:
+                self._prepare(db)
             with db:
                 yield db
+
+    def recover(self, error: Exception) -> Path | None:
+        """Moves a corrupt file (and its WAL) aside with a timestamp so a new one starts; returns where it went.
+
+        Only the prober calls this: readers report the error and leave the file to the writer.
+        """
+        if getattr(error, "sqlite_errorname", None) not in CORRUPT:
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("-wal", "-shm"):
+            companion = self.path.with_name(self.path.name + suffix)
+            if companion.exists():
+                companion.replace(aside.with_name(aside.name + suffix))
+        self.path.replace(aside)
+        self._ready = False
+        log.error("results database %s is corrupt (%s): moved aside to %s, starting a new one", self.path, error, aside)
+        return aside
+
+    def prepare(self) -> None:
+        """Opens the file for the prober, moving it aside first if it is corrupt."""
+        try:
+            with self._connect() as db:
+                db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if self.recover(exc) is None:
+                raise
+            with self._connect():
+                pass
 
     def journal_mode(self) -> str:
         """Returns SQLite's journal mode of the file (wal once initialised)."""
@@ -105,13 +164,13 @@ class ResultsDB:
         return round_id
 
     def writable(self) -> bool:
-        """Returns whether a write transaction can be taken now."""
+        """Returns whether a write transaction can be taken now (asked briefly: a health check must not hang)."""
         try:
-            with self._connect() as db:
+            with self._connect(busy_seconds=0.5) as db:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_write (x)")
             return True
-        except sqlite3.Error:
+        except STORAGE_ERRORS:
             return False
 
     def last_round_time(self) -> datetime | None:

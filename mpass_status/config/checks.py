@@ -14,6 +14,9 @@ PROBE_KEYS = (
     "retention_days",
     "database",
     "warn_days",
+    "retry_interval",
+    "reference_urls",
+    "reference_timeout",
 )
 CHECK_KEYS = (
     "id",
@@ -69,7 +72,24 @@ def read_probe(raw, config_dir: Path, report: Reporter) -> ProbeSettings:
         retention_days=table.number("retention_days", default.retention_days, int),
         database=database if database.is_absolute() else config_dir / database,
         warn_days=table.number("warn_days", default.warn_days, int),
+        retry_interval=table.number("retry_interval", default.retry_interval, int),
+        reference_urls=_references(table, default.reference_urls),
+        reference_timeout=table.number("reference_timeout", default.reference_timeout),
     )
+
+
+def _web_address(value) -> bool:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return bool(parts and parts.scheme in ("http", "https") and parts.hostname)
+
+
+def _references(table: _Table, default: tuple[str, ...]) -> tuple[str, ...]:
+    # Two independent witnesses at least: one alone failing says as little as the broker failing.
+    value = table.entry.get("reference_urls", list(default))
+    if not isinstance(value, list) or len(value) < 2 or not all(_web_address(url) for url in value):
+        table.error("'reference_urls' must list at least two http(s) addresses", "reference_urls")
+        return default
+    return tuple(value)
 
 
 def _components(table: _Table, known: set[str]) -> tuple[str, ...] | None:

@@ -32,6 +32,16 @@ class ProbeSettings:
     # Relative paths resolve against the directory of the configuration file.
     database: Path = Path("instance/status.sqlite3")
     warn_days: int = 30
+    # After a failed result a check runs again this soon (seconds) until the thresholds decide.
+    retry_interval: int = 15
+    # Addresses outside the broker's hosting: only when none of them answers either is the site's own
+    # network taken to be down (see the README, "Our network or the broker's?").
+    reference_urls: tuple[str, ...] = (
+        "https://www.google.com/generate_204",
+        "https://www.cloudflare.com/cdn-cgi/trace",
+        "https://www.suomi.fi/",
+    )
+    reference_timeout: float = 5.0
 
 
 @dataclass(frozen=True)

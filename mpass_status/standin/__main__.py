@@ -5,6 +5,7 @@ import threading
 
 from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
+from mpass_status.standin.reference import StandinReference
 
 
 def main(argv=None):
@@ -14,12 +15,14 @@ def main(argv=None):
     parser.add_argument("--database", help="results database path for that config")
     args = parser.parse_args(argv)
     production, test = StandinBroker(), StandinBroker()
+    # Two stand-ins for the outside world: the demo's own network is up while they answer.
+    references = [StandinReference(), StandinReference()]
     print(f"production stand-in broker: {production.base_url} (TLS {production.tls_url})", flush=True)
     print(f"test stand-in broker: {test.base_url} (TLS {test.tls_url})", flush=True)
     print(f"switch faults with {production.base_url}/_standin/fault?metadata=500", flush=True)
     if args.write_config:
         probe = {"database": args.database} if args.database else None
-        write_standin_config(args.write_config, production, test, probe=probe)
+        write_standin_config(args.write_config, production, test, probe=probe, references=references)
         print(f"configuration written to {args.write_config}", flush=True)
     try:
         threading.Event().wait()
@@ -28,6 +31,8 @@ def main(argv=None):
     finally:
         production.stop()
         test.stop()
+        for reference in references:
+            reference.stop()
 
 
 if __name__ == "__main__":

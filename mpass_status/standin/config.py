@@ -70,8 +70,11 @@ def _checks(broker, env: str, timeout, interval) -> list[dict]:
     return checks
 
 
-def standin_config_text(production, test=None, timeout=2, interval=10, probe=None) -> str:
-    """Returns TOML with the shipped site, groups and components and checks against the stand-ins."""
+def standin_config_text(production, test=None, timeout=2, interval=10, probe=None, references=None) -> str:
+    """Returns TOML with the shipped site, groups and components and checks against the stand-ins.
+
+    references: the stand-in reference addresses (StandinReference) that tell the site's network is up.
+    """
     site = load_config(SHIPPED)
     lines = [
         "[site]",
@@ -93,7 +96,10 @@ def standin_config_text(production, test=None, timeout=2, interval=10, probe=Non
             "",
         ]
     lines.append("[probe]")
-    lines += [f"{key} = {_q(value)}" for key, value in (probe or {}).items()]
+    probe = dict(probe or {})
+    if references:
+        probe.setdefault("reference_urls", [reference.url for reference in references])
+    lines += [f"{key} = {_q(value)}" for key, value in probe.items()]
     lines.append("")
     checks = _checks(production, "production", timeout, interval)
     if test is not None:

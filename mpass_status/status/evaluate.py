@@ -21,6 +21,10 @@ class ComponentStatus:
     # What the automatic checks say, also when staff state takes precedence.
     checks_state: str | None = None
     evidence_time: datetime | None = None
+    # Since when the checks have said what they say now (None: not within the results held).
+    since: datetime | None = None
+    # The checks' own verdict when staff state takes precedence (None while the checks decide).
+    checks: "ComponentStatus | None" = None
     uptime: dict = field(default_factory=dict)
     # One entry per local day, oldest first, for the 90-day bar.
     daily: tuple = ()
@@ -45,6 +49,8 @@ class CheckHistory:
     # component -> [(hour, results, failed)] of the last 90 days, maintenance windows left out
     hourly: dict[str, list[tuple[datetime, int, int]]] = field(default_factory=dict)
     last_round: datetime | None = None
+    # Why the database could not be read (None when it could): every check verdict is then unknown.
+    unavailable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,16 +61,32 @@ class LiveStatus:
     state: str
     last_round: datetime | None
     components: dict[str, ComponentStatus]
+    # Why the state is unknown (a reason code of UNKNOWN_CAUSES), else None.
+    cause: str | None = None
+    # True when the check results could not be read: only staff notices speak.
+    checks_unavailable: bool = False
 
     @property
     def indicator(self) -> str:
-        """Returns Statuspage's overall indicator: none, minor, major or maintenance."""
+        """Returns Statuspage's overall indicator: none, minor, major or maintenance (unknown is not none)."""
         return INDICATORS[self.state][0]
 
     @property
     def description(self) -> str:
-        """Returns Statuspage's English description of the overall state."""
+        """Returns Statuspage's English description of the overall state, saying why when it is unknown."""
+        if self.state == "unknown":
+            return UNKNOWN_DESCRIPTIONS.get(self.cause, INDICATORS["unknown"][1])
         return INDICATORS[self.state][1]
+
+
+# Why the status may be unknown, the most telling first: one cause explains the headline.
+UNKNOWN_CAUSES = ("database_unavailable", "network_down", "stale", "no_results")
+UNKNOWN_DESCRIPTIONS = {
+    "database_unavailable": "Status unknown: the results of the automatic checks cannot be read",
+    "network_down": "Status unknown: the status site reaches neither the broker nor its reference addresses",
+    "stale": "Status unknown: some components have no fresh check results",
+    "no_results": "Status unknown: some components have no check results yet",
+}
 
 
 def history_size(config: SiteConfig) -> int:
@@ -87,6 +109,29 @@ def streak(outcomes, failures_to_down: int, successes_to_up: int):
     return down, failures, successes
 
 
+def verdict_since(results, probe) -> datetime | None:
+    """Returns since when the newest verdict of results (oldest first) has held, None if since before them."""
+    decided = [r for r in results if r.outcome != "unknown"]
+    verdicts = []
+    for end in range(1, len(decided) + 1):
+        down, _failures, _successes = streak(
+            [r.outcome for r in decided[:end]], probe.failures_to_down, probe.successes_to_up
+        )
+        newest = decided[end - 1].outcome
+        verdicts.append("down" if down else "degraded" if newest in ("failed", "degraded") else "operational")
+    if not verdicts:
+        return None
+    start = len(verdicts) - 1
+    while start > 0 and verdicts[start - 1] == verdicts[-1]:
+        start -= 1
+    if verdicts[-1] == "down":
+        # Down since the first failure of the run that reached the threshold, not since the threshold.
+        while start > 0 and decided[start - 1].outcome == "failed":
+            start -= 1
+    # A run that reaches back to the oldest result held may have begun earlier: no time then.
+    return decided[start].time if start > 0 else None
+
+
 def check_status(component, results, interval, probe, now) -> ComponentStatus:
     """Returns the state one check's results (oldest first) give a component."""
     if not results:
@@ -104,6 +149,7 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
     if newest.outcome == "unknown":
         return ComponentStatus(component, "unknown", "checks", newest.code, newest.params, evidence_time=newest.time)
     down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down, probe.successes_to_up)
+    since = verdict_since(results, probe)
     if down and newest.outcome != "failed":
         return ComponentStatus(
             component,
@@ -112,6 +158,7 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
             "recovering",
             {"successes": successes, "needed": probe.successes_to_up},
             evidence_time=newest.time,
+            since=since,
         )
     if down:
         state = "down"
@@ -120,7 +167,9 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
         state = "degraded"
     else:
         state = "operational"
-    return ComponentStatus(component, state, "checks", newest.code, newest.params, evidence_time=newest.time)
+    return ComponentStatus(
+        component, state, "checks", newest.code, newest.params, evidence_time=newest.time, since=since
+    )
 
 
 def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
@@ -170,8 +219,15 @@ def apply_notices(states: dict, notices, now) -> dict:
             notice_id=chosen.id,
             severity=severity,
             checks_state=status.state,
+            checks=status,
         )
     return result
+
+
+def unknown_cause(states: dict) -> str | None:
+    """Returns why the overall state is unknown: the most telling reason of the components' checks."""
+    codes = [s.code for s in states.values() if s.state == "unknown"]
+    return next((cause for cause in UNKNOWN_CAUSES if cause in codes), codes[0] if codes else None)
 
 
 def overall(states: dict) -> str:
@@ -182,7 +238,10 @@ def overall(states: dict) -> str:
 def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) -> LiveStatus:
     """Returns every component's state, reason and uptime, and the overall state, at now."""
     ids = [c.id for c in config.components]
-    checked = component_states(ids, history.recent, config.checks, config.probe, now)
+    if history.unavailable is not None:
+        checked = {c: ComponentStatus(c, "unknown", "checks", "database_unavailable") for c in ids}
+    else:
+        checked = component_states(ids, history.recent, config.checks, config.probe, now)
     states = apply_notices(checked, notices, now)
     components = {}
     for component in ids:
@@ -192,4 +251,12 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
             uptime=uptimes(buckets, now),
             daily=tuple(daily_series(buckets, now, config.timezone)),
         )
-    return LiveStatus(time=now, state=overall(states), last_round=history.last_round, components=components)
+    state = overall(states)
+    return LiveStatus(
+        time=now,
+        state=state,
+        last_round=history.last_round,
+        components=components,
+        cause=unknown_cause(states) if state == "unknown" else None,
+        checks_unavailable=history.unavailable is not None,
+    )

@@ -18,8 +18,8 @@ INDICATORS = {
     "disrupted": ("minor", "Minor Service Outage"),
     "degraded": ("minor", "Minor Service Outage"),
     "maintenance": ("maintenance", "Service Under Maintenance"),
-    # No known problem, but no claim of health either.
-    "unknown": ("none", "Some components have no fresh check results"),
+    # Statuspage has no "unknown": never "none", which clients show as all well (LiveStatus says why).
+    "unknown": ("minor", "Status unknown"),
     "operational": ("none", "All Systems Operational"),
 }
 

@@ -51,6 +51,23 @@ STATE_LABELS = {
     "maintenance": _l("Maintenance"),
     "unknown": _l("Unknown"),
 }
+# What each kind of automatic check looks at, and where.
+CHECK_KIND_LABELS = {
+    "http": _l("Address answers"),
+    "oidc": _l("OpenID Connect configuration"),
+    "saml": _l("SAML metadata"),
+    "authsources": _l("Login methods on offer"),
+    "tls": _l("TLS certificate"),
+}
+ENVIRONMENT_LABELS = {"production": _l("production"), "test": _l("test")}
+# One result of one check; its icon is that of the state it points to.
+OUTCOME_LABELS = {
+    "ok": _l("Passed"),
+    "degraded": _l("Warning"),
+    "failed": _l("Failed"),
+    "unknown": _l("Unknown"),
+}
+CHECK_OUTCOME_STATES = {"ok": "operational", "degraded": "degraded", "failed": "down", "unknown": "unknown"}
 # The legend tells in a sentence what each state means to a reader.
 STATE_MEANINGS = {
     "operational": _l("Works normally."),
@@ -163,6 +180,10 @@ def init_app(app) -> None:
         STATE_LABELS=STATE_LABELS,
         STATE_MEANINGS=STATE_MEANINGS,
         LEGEND_ORDER=LEGEND_ORDER,
+        CHECK_KIND_LABELS=CHECK_KIND_LABELS,
+        ENVIRONMENT_LABELS=ENVIRONMENT_LABELS,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        CHECK_OUTCOME_STATES=CHECK_OUTCOME_STATES,
         notice_state=notice_state,
         severity_state=severity_state,
         reason_text=reason_text,

@@ -1,13 +1,20 @@
 """Reads the check history of the app's results database and evaluates the live status from it."""
 
+import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
 
 from mpass_status import runtime
+from mpass_status.checks.results import CheckResult
+from mpass_status.checks.store import STORAGE_ERRORS
+from mpass_status.config import Check
 from mpass_status.status.chart import ResponseChart, response_chart, response_points
 from mpass_status.status.evaluate import CheckHistory, LiveStatus, evaluate, history_size
 from mpass_status.status.uptime import UPTIME_WINDOWS, maintenance_windows
+
+log = logging.getLogger(__name__)
 
 
 def live_status(now: datetime | None = None, notices=None, app: Flask | None = None) -> LiveStatus:
@@ -16,22 +23,53 @@ def live_status(now: datetime | None = None, notices=None, app: Flask | None = N
     now = now or datetime.now(UTC)
     config, db = runtime.config(app), runtime.results(app)
     notices = tuple(runtime.notices(app).notices if notices is None else notices)
+    return evaluate(config, notices, check_history(config, db, notices, now), now)
+
+
+def check_history(config, db, notices, now: datetime) -> CheckHistory:
+    """Reads what the thresholds and uptime need; a database that cannot be read gives an unavailable history."""
     start = now - UPTIME_WINDOWS["90d"]
     ids = [c.id for c in config.components]
-    history = CheckHistory(
-        recent={component: db.recent_by_check(component, history_size(config)) for component in ids},
-        hourly={
-            component: db.hourly_counts(component, start, now, maintenance_windows(notices, component, now))
-            for component in ids
-        },
-        last_round=db.last_round_time(),
-    )
-    return evaluate(config, notices, history, now)
+    try:
+        return CheckHistory(
+            recent={component: db.recent_by_check(component, history_size(config)) for component in ids},
+            hourly={
+                component: db.hourly_counts(component, start, now, maintenance_windows(notices, component, now))
+                for component in ids
+            },
+            last_round=db.last_round_time(),
+        )
+    except STORAGE_ERRORS as exc:
+        # The notices are served all the same; the live parts say that live status is unavailable.
+        log.warning("results database %s unavailable: %s", db.path, exc)
+        return CheckHistory(unavailable=f"{type(exc).__name__}: {exc}")
 
 
 def component_chart(component: str, now: datetime | None = None, app: Flask | None = None) -> ResponseChart:
     """Returns the 24-hour response-time chart of a component, read from the results database."""
     now = now or datetime.now(UTC)
     start = now - timedelta(hours=24)
-    points = response_points(runtime.results(app or current_app).results_between(start, now, component), start, now)
-    return response_chart(points, now)
+    try:
+        found = runtime.results(app or current_app).results_between(start, now, component)
+    except STORAGE_ERRORS:
+        found = []
+    return response_chart(response_points(found, start, now), now)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """A check of a component and its newest result (None before the first, or while unreadable)."""
+
+    check: Check
+    result: CheckResult | None
+
+
+def component_checks(component: str, app: Flask | None = None) -> list[CheckRow]:
+    """Returns the checks that cover a component with their newest results, in configuration order."""
+    app = app or current_app
+    checks = [check for check in runtime.config(app).checks if component in check.components]
+    try:
+        newest = {r.check_id: r for r in runtime.results(app).latest_per_check() if r.component == component}
+    except STORAGE_ERRORS:
+        newest = {}
+    return [CheckRow(check, newest.get(check.id)) for check in checks]

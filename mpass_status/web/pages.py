@@ -11,7 +11,7 @@ from mpass_status.notices.model import TYPES, Moment
 from mpass_status.web.dates import format_clock, format_moment
 from mpass_status.web.labels import STATE_LABELS
 from mpass_status.web.language import language_blueprint, preferred_language
-from mpass_status.web.live import component_chart, live_status
+from mpass_status.web.live import component_chart, component_checks, live_status
 
 bp = language_blueprint("pages", __name__)
 RECENT_COUNT = 8
@@ -90,6 +90,7 @@ def component(component_id):
         bad_days=sum(1 for day in state.daily if day["uptime"] is not None and day["level"] != "operational"),
         response=chart,
         hour_rows=hour_rows,
+        checks=component_checks(found.id),
         ongoing=[n for n in notices.notices if n.is_ongoing(moment) and found.id in n.components],
         notices_for=notices.by_id,
         now=moment,

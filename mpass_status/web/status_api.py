@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, jsonify, request
 
 from mpass_status import runtime
+from mpass_status.checks.scheduler import prober_alive
+from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.addresses import absolute
 from mpass_status.web.live import live_status
 
@@ -56,6 +58,8 @@ def _components(config, live_now, lang, updated):
                 # Beyond Statuspage: our own state (with unknown) and who decided it.
                 "mpass_state": live.state,
                 "mpass_source": live.source,
+                # What the automatic checks say, also while a staff notice decides the state.
+                "mpass_checks_state": (live.checks or live).state,
             }
         )
     order = {
@@ -143,7 +147,15 @@ def _summary(now):
         for n in notices
         if n.type == "maintenance" and not n.cancelled and (n.is_ongoing(now) or n.is_upcoming(now))
     ]
-    status = {"indicator": live_now.indicator, "description": live_now.description}
+    status = {
+        "indicator": live_now.indicator,
+        "description": live_now.description,
+        # Beyond Statuspage, for clients that can tell: our own state (with unknown), why it is unknown,
+        # and whether the check results could be read at all.
+        "mpass_state": live_now.state,
+        "mpass_cause": live_now.cause,
+        "mpass_checks_available": not live_now.checks_unavailable,
+    }
     return {
         "page": _page(config, lang, updated),
         "components": components,
@@ -174,30 +186,53 @@ def healthz():
 
 @bp.route("/readyz")
 def readyz():
-    """Says whether notices are loaded and the database is writable, and how old the last probe round is."""
-    now = datetime.now(UTC)
-    config = runtime.config()
+    """Says whether the site can tell the truth now: notices loaded, results written, a prober alive and recent.
+
+    503 with the reasons otherwise, always as JSON: a load balancer or a person reads it during an outage.
+    """
     try:
-        current = runtime.notices()
-        notices = {"ok": True, "count": len(current.notices), "problems": len(current.problems)}
+        body = _readiness(datetime.now(UTC))
     except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising
-        notices = {"ok": False, "error": str(exc)[:200]}
+        body = {"ready": False, "reasons": [f"readiness check failed: {type(exc).__name__}: {exc}"[:300]]}
+    return jsonify(body), 200 if body["ready"] else 503
+
+
+def _readiness(now: datetime) -> dict:
+    config, reasons = runtime.config(), []
+    current = runtime.notices()
+    notices = {"ok": True, "count": len(current.notices), "problems": len(current.problems)}
     db = runtime.results()
-    last = db.last_round_time()
+    try:
+        last = db.last_round_time()
+    except STORAGE_ERRORS as exc:
+        last = None
+        reasons.append(f"results database {db.path.name} cannot be read: {exc}"[:300])
+    writable = db.writable()
+    if not writable:
+        reasons.append(f"results database {db.path.name} cannot be written")
     # Fresh while the quickest check has not missed stale_after_intervals of its rounds.
     limit = min((c.interval for c in config.checks), default=0) * config.probe.stale_after_intervals
     age = (now - last).total_seconds() if last else None
-    body = {
+    alive = prober_alive(db.path)
+    if config.checks:
+        if not alive:
+            reasons.append("no prober is running for this results database")
+        if age is None:
+            reasons.append("no probe round has been stored yet")
+        elif age > limit:
+            reasons.append(f"the newest probe round is {age:.0f} s old (limit {limit} s)")
+    return {
+        "ready": not reasons,
+        "reasons": reasons,
         "notices": notices,
-        "database": {"ok": db.writable()},
+        "database": {"ok": writable},
         "probe": {
+            "running": alive,
             "last_round": _iso(last, UTC),
             "age_seconds": None if age is None else round(age, 1),
             "fresh": age is not None and age <= limit,
         },
     }
-    body["ready"] = notices["ok"] and body["database"]["ok"]
-    return jsonify(body), 200 if body["ready"] else 503
 
 
 def init_app(app):

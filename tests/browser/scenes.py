@@ -43,12 +43,12 @@ SCENES = {
 }
 
 
-def build(name: str, tmp: Path, production, test):
-    """Builds the site of a scene in tmp against the stand-in brokers, runs its probe rounds and returns it."""
+def build(name: str, tmp: Path, production, test, references):
+    """Builds the site of a scene in tmp against the stand-in brokers and references, runs its rounds and returns it."""
     scene = SCENES[name]
     production.clear()
     test.clear()
-    config = write_standin_config(tmp / f"{name}.toml", production, test, timeout=2, interval=60)
+    config = write_standin_config(tmp / f"{name}.toml", production, test, timeout=2, interval=60, references=references)
     app = build_site(tmp / name, STATES / scene.notices, STATUS_CONFIG=str(config))
     site_config, db = runtime.config(app), runtime.results(app)
     if scene.history:

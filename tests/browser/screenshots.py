@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from mpass_status.standin.broker import StandinBroker
+from mpass_status.standin.reference import StandinReference
 from tests.browser.scenes import SCENES, build
 from tests.browser.support import launch, missing_prerequisites
 from tests.helpers import ROOT, serve
@@ -34,10 +35,12 @@ def main(out: Path = ROOT / "screenshots") -> int:
         tempfile.TemporaryDirectory() as tmp,
         StandinBroker() as production,
         StandinBroker() as test,
+        StandinReference() as first_reference,
+        StandinReference() as second_reference,
     ):
         browser = launch(playwright)
         for scene, spec in SCENES.items():
-            with serve(build(scene, Path(tmp), production, test)) as base:
+            with serve(build(scene, Path(tmp), production, test, (first_reference, second_reference))) as base:
                 for width_name, (width, height) in WIDTHS.items():
                     for scheme in SCHEMES:
                         page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)

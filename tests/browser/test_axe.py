@@ -51,10 +51,12 @@ def test_page_has_no_axe_violations_in_light_and_dark(axe_page, base_url, path, 
 
 
 @pytest.mark.parametrize("scene", sorted(scenes.SCENES))
-def test_every_state_and_component_page_has_no_axe_violations(axe_page, tmp_path, scene, broker, test_broker):
+def test_every_state_and_component_page_has_no_axe_violations(
+    axe_page, tmp_path, scene, broker, test_broker, references
+):
     """The states as the screenshots show them: notices plus probe rounds against the stand-in brokers,
     and component pages with a fault, 90 days of bars and a day of response times."""
-    with serve(scenes.build(scene, tmp_path, broker, test_broker)) as url:
+    with serve(scenes.build(scene, tmp_path, broker, test_broker, references)) as url:
         for lang in ("fi", "sv"):
             for path in scenes.SCENES[scene].pages:
                 check(axe_page, url + path.format(lang=lang))

@@ -123,11 +123,26 @@ def _pointing_at(checks, port):
     return [replace(c, url=c.url.replace(c.url.split("/")[2], f"127.0.0.1:{port}")) for c in checks]
 
 
-def test_every_target_unreachable_means_our_network_is_down(standin_config):
+def test_every_target_unreachable_while_the_references_answer_is_the_brokers_outage(standin_config):
     checks = _pointing_at(standin_config.checks, _closed_port())
+    results = run_checks(checks, standin_config.probe)
+    assert {r.outcome for r in results} == {"failed"}
+    assert {r.code for r in results} == {"connect_failed"}
+
+
+def test_nothing_answering_not_even_the_references_means_our_network_is_down(standin_config, references):
+    checks = _pointing_at(standin_config.checks, _closed_port())
+    for reference in references:
+        reference.refuse()
     results = run_checks(checks, standin_config.probe)
     assert {r.outcome for r in results} == {"unknown"}
     assert {r.reason for r in results} == {"the status site's own network seems down"}
+
+
+def test_one_reference_answering_is_enough_to_trust_the_network(standin_config, references):
+    checks = _pointing_at(standin_config.checks[:2], _closed_port())
+    references[0].refuse()
+    assert {r.outcome for r in run_checks(checks, standin_config.probe)} == {"failed"}
 
 
 def test_one_unreachable_target_is_a_plain_failure(standin_config):

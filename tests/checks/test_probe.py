@@ -1,9 +1,9 @@
 """Rounds of checks stored and scheduled: `flask probe`, and one background prober per results database."""
 
-import threading
+import time
 
 from mpass_status import runtime
-from mpass_status.checks.scheduler import start_background
+from mpass_status.checks.scheduler import STANDBY_SECONDS, prober_alive, start_background
 
 
 def test_flask_probe_prints_a_table_of_results(standin_site, broker):
@@ -19,24 +19,30 @@ def test_flask_probe_prints_a_table_of_results(standin_site, broker):
     assert len(runtime.results(standin_site).latest_per_check()) == len(lines) - 1
 
 
-def test_only_one_background_prober_per_results_database(standin_site):
+def wait_for(condition, seconds: float):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def test_one_prober_per_results_database_and_a_standby_takes_over(standin_site):
     config, db = runtime.config(standin_site), runtime.results(standin_site)
-    stop = threading.Event()
-    first = start_background(config, db, stop)
+    first = start_background(config, db)
+    assert wait_for(lambda: db.last_round_time() is not None, 10)
+    second = start_background(config, db)
     try:
-        assert first is not None and first.daemon
-        assert start_background(config, db) is None
-        for _ in range(50):
-            if db.last_round_time():
-                break
-            stop.wait(0.1)
-        assert db.last_round_time() is not None
+        assert first.daemon and first.lock.held
+        assert wait_for(lambda: False, 1) is False and not second.lock.held
+        assert prober_alive(db.path)
+        # The first prober's worker goes away: the standby takes the lock and probes on.
+        first.stop_event.set()
+        first.join(timeout=10)
+        assert not first.is_alive() and not first.lock.held
+        before = db.last_round_time()
+        assert wait_for(lambda: second.lock.held, STANDBY_SECONDS + 2)
+        assert wait_for(lambda: db.last_round_time() > before, 10)
     finally:
-        stop.set()
-        first.join(timeout=5)
-    assert not first.is_alive()
-    # The lock is released with the thread, so another worker may take over.
-    again = start_background(config, db, threading.Event())
-    assert again is not None
-    again.stop_event.set()
-    again.join(timeout=5)
+        second.stop_event.set()
+        second.join(timeout=10)
+    assert not prober_alive(db.path)

@@ -13,7 +13,16 @@ from mpass_status.config import Check, ProbeSettings
 from mpass_status.notices import model as notice_model
 from mpass_status.notices.model import Moment
 from mpass_status.status.chart import response_chart, response_points
-from mpass_status.status.evaluate import CheckHistory, LiveStatus, apply_notices, component_states, evaluate, overall
+from mpass_status.status.evaluate import (
+    CheckHistory,
+    LiveStatus,
+    apply_notices,
+    component_states,
+    evaluate,
+    overall,
+    unknown_cause,
+    verdict_since,
+)
 from mpass_status.status.uptime import daily_series, maintenance_windows, uptimes
 
 from ..helpers import CONFIG
@@ -143,7 +152,8 @@ def test_ongoing_notices_take_precedence_over_checks():
 
 
 def _indicator(states) -> tuple[str, str]:
-    live = LiveStatus(NOW, overall(states), None, states)
+    state = overall(states)
+    live = LiveStatus(NOW, state, None, states, unknown_cause(states) if state == "unknown" else None)
     return live.indicator, live.description
 
 
@@ -152,10 +162,14 @@ def test_overall_indicator_like_statuspage():
     assert _indicator({"a": up}) == ("none", "All Systems Operational")
     assert _indicator({"a": up, "b": state_after(["ok", "failed"])})[0] == "minor"
     assert _indicator({"a": up, "b": down})[0] == "major"
-    assert _indicator({"a": up, "b": state_after([])}) == ("none", "Some components have no fresh check results")
+    # Not knowing is never "none", which Statuspage clients show as all well; the description says why.
+    assert _indicator({"a": up, "b": state_after([])}) == (
+        "minor",
+        "Status unknown: some components have no check results yet",
+    )
     maintenance = replace(up, state="maintenance")
     assert _indicator({"a": up, "b": maintenance}) == ("maintenance", "Service Under Maintenance")
-    assert _indicator({}) == ("none", "Some components have no fresh check results")
+    assert _indicator({})[0] == "minor"
 
 
 def test_uptime_and_the_daily_bar_from_hourly_counts():
@@ -215,7 +229,32 @@ def test_evaluate_gives_every_component_its_state_reason_and_uptime():
     # With no history at all, nothing is green and no uptime is claimed.
     empty = evaluate(CONFIG, [], CheckHistory(), NOW)
     assert {c.state for c in empty.components.values()} == {"unknown"}
-    assert (empty.state, empty.description) == ("unknown", "Some components have no fresh check results")
+    assert (empty.state, empty.indicator, empty.cause) == ("unknown", "minor", "no_results")
+    assert empty.description == "Status unknown: some components have no check results yet"
+
+
+def test_an_unreadable_database_makes_every_check_verdict_unknown_but_keeps_staff_notices():
+    outage = Notice("outage", "incident", "disrupted", ("wilma",), NOW - timedelta(hours=1))
+    live = evaluate(CONFIG, [outage], CheckHistory(unavailable="OperationalError: disk I/O error"), NOW)
+    wilma = live.components["wilma"]
+    assert (wilma.state, wilma.source, wilma.checks.code) == ("disrupted", "staff", "database_unavailable")
+    others = {c.code for name, c in live.components.items() if name != "wilma"}
+    assert others == {"database_unavailable"}
+    assert (live.state, live.indicator) == ("disrupted", "minor")
+    alone = evaluate(CONFIG, [], CheckHistory(unavailable="OperationalError: disk I/O error"), NOW)
+    assert (alone.state, alone.cause) == ("unknown", "database_unavailable")
+    assert alone.description == "Status unknown: the results of the automatic checks cannot be read"
+
+
+def test_checks_verdict_since_the_first_failure_of_the_outage_and_none_beyond_the_results_held():
+    times = [NOW - timedelta(minutes=10 - i) for i in range(6)]
+    outcomes = ["ok", "ok", "failed", "failed", "failed", "failed"]
+    results = [result(moment, outcome) for moment, outcome in zip(times, outcomes, strict=True)]
+    assert verdict_since(results, PROBE) == times[2]
+    # Working all along the results held: since when is not known.
+    assert verdict_since([result(moment, "ok") for moment in times], PROBE) is None
+    # Not yet down: degraded since the first failure.
+    assert verdict_since(results[:4], PROBE) == times[2]
 
 
 def test_response_chart_geometry_and_hourly_figures():

@@ -32,10 +32,14 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get_content_type(), response.read()
 
 
-def test_pages_stay_whole_and_no_result_is_lost_while_the_broker_hangs(make_site, tmp_path, broker, test_broker):
+def test_pages_stay_whole_and_no_result_is_lost_while_the_broker_hangs(
+    make_site, tmp_path, broker, test_broker, references
+):
     for target in ("discovery", "metadata", "authnsources", "authorize"):
         broker.set_fault(target, "hang")
-    config = write_standin_config(tmp_path / "status.toml", broker, test_broker, timeout=1.0, interval=2)
+    config = write_standin_config(
+        tmp_path / "status.toml", broker, test_broker, timeout=1.0, interval=2, references=references
+    )
     app = make_site(STATUS_CONFIG=str(config))
     database = runtime.database_path(app)
     stored, stop = [], threading.Event()

@@ -6,6 +6,7 @@ import pytest
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
+from mpass_status.checks.scheduler import ProberLock
 from mpass_status.web.page_cache import status_version
 
 from ..helpers import notices_folder, write_incident
@@ -27,29 +28,47 @@ def _components(client):
     return body, {c["id"]: c for c in body["components"]}
 
 
-def test_healthz_and_readyz_before_and_after_a_round(site):
+def test_readyz_says_why_until_a_prober_runs_and_its_round_lands(site):
     client = site.test_client()
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    ready = client.get("/readyz").get_json()
-    assert ready["ready"] and ready["database"]["ok"] and ready["notices"]["ok"]
-    assert ready["probe"] == {"last_round": None, "age_seconds": None, "fresh": False}
-    _round(site)
-    probe = client.get("/readyz").get_json()["probe"]
-    assert probe["fresh"] and 0 <= probe["age_seconds"] < 5
+    answer = client.get("/readyz")
+    ready = answer.get_json()
+    assert answer.status_code == 503 and ready["database"]["ok"] and ready["notices"]["ok"]
+    assert ready["reasons"] == ["no prober is running for this results database", "no probe round has been stored yet"]
+    assert ready["probe"] == {"running": False, "last_round": None, "age_seconds": None, "fresh": False}
+    lock = ProberLock(runtime.database_path(site))
+    assert lock.acquire()
+    try:
+        _round(site)
+        answer = client.get("/readyz")
+        probe = answer.get_json()["probe"]
+        assert answer.status_code == 200 and probe["running"] and probe["fresh"] and 0 <= probe["age_seconds"] < 5
+    finally:
+        lock.release()
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer.get_json()["reasons"] == [
+        "no prober is running for this results database"
+    ]
 
 
 def test_before_any_round_nothing_is_green(site):
     body, components = _components(site.test_client())
     assert {c["mpass_state"] for c in components.values() if not c["group"]} == {"unknown"}
     assert "operational" not in {c["status"] for c in components.values()}
-    assert body["status"] == {"indicator": "none", "description": "Some components have no fresh check results"}
+    assert body["status"] == {
+        "indicator": "minor",
+        "description": "Status unknown: some components have no check results yet",
+        "mpass_state": "unknown",
+        "mpass_cause": "no_results",
+        "mpass_checks_available": True,
+    }
 
 
 def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site, broker):
     client = site.test_client()
     _round(site)
     body, components = _components(client)
-    assert body["status"] == {"indicator": "none", "description": "All Systems Operational"}
+    assert (body["status"]["indicator"], body["status"]["description"]) == ("none", "All Systems Operational")
     assert set(body) == {"page", "components", "incidents", "scheduled_maintenances", "status"}
     assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at"}
     assert body["page"]["time_zone"] == "Europe/Helsinki"
