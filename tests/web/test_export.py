@@ -1,6 +1,7 @@
 """`flask freeze` writes the whole site: every link and asset of the export resolves to a file,
 and each exported page is what the live site renders for the same URL."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,3 +127,18 @@ def test_freeze_command(runner, tmp_path):
     result = runner.invoke(args=["freeze", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "URLs written" in result.output and (tmp_path / "out" / "fi" / "index.html").is_file()
+
+
+def test_freeze_exports_every_page_with_status_unknown_from_a_corrupt_database(make_site, tmp_path):
+    database = tmp_path / "broken.sqlite3"
+    database.write_bytes(b"not a database at all" * 50)
+    app = make_site(DATABASE=str(database))
+    result = app.test_cli_runner().invoke(args=["freeze", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    front = (tmp_path / "out" / "fi" / "index.html").read_text(encoding="utf-8")
+    assert "Ajantasaista tilannetta ei ole saatavilla" in front
+    assert "state-operational" not in front.split('id="legend-heading"')[0]
+    status = json.loads((tmp_path / "out" / "api" / "v2" / "status.json").read_text(encoding="utf-8"))
+    assert status["status"]["mpass_checks_available"] is False and status["status"]["indicator"] != "none"
+    # The export only reads: the corrupt file is left for the prober to move aside.
+    assert database.read_bytes().startswith(b"not a database")

@@ -2,13 +2,15 @@
 
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
+from mpass_status.web.dates import format_clock
 
-from ..helpers import FIXTURE_NOTICES, active_markup, notices_folder
+from ..helpers import FIXTURE_NOTICES, active_markup, notices_folder, write_incident
 
 
 @pytest.fixture
@@ -92,3 +94,32 @@ def test_a_hung_broker_never_holds_up_a_page(live_app, broker):
         assert response.status_code == 200 and round_thread.is_alive()
     finally:
         round_thread.join()
+
+
+def test_staff_and_checks_differing_both_show_on_the_component_page(live_app, broker):
+    rounds(live_app, 1)
+    broker.set_fault("discovery", "500")
+    rounds(live_app, 3)
+    failures = [r for r in runtime.results(live_app).results_between(*_today(), "prod-oidc") if r.outcome == "failed"]
+    first_failure = min(r.time for r in failures)
+    # Staff call it a minor matter while the checks say it does not work at all: the reader sees both.
+    write_incident(notices_folder(live_app), "2026-11-24-vahainen", "incident", "notice", "prod-oidc", first_failure)
+    client = live_app.test_client()
+    fi = client.get("/fi/components/prod-oidc/").get_data(as_text=True)
+    sv = client.get("/sv/components/prod-oidc/").get_data(as_text=True)
+    with live_app.test_request_context("/fi/"):
+        clock_fi = format_clock(first_failure, "fi")
+        clock_sv = format_clock(first_failure, "sv")
+    assert f"Ylläpito: heikentynyt. Tarkistukset: ei toimi {clock_fi} alkaen." in fi
+    assert f"Personalen: försämrad. Kontrollerna: fungerar inte sedan {clock_sv}." in sv
+    # Each check with its newest result, in the reader's language.
+    assert "OpenID Connect -asetukset (tuotanto)" in fi and "palvelinvirhe" in fi.lower()
+    assert "OpenID Connect-konfigurationen (produktion)" in sv
+    summary = client.get("/api/v2/summary.json").get_json()
+    oidc = next(c for c in summary["components"] if c["id"] == "prod-oidc")
+    assert (oidc["mpass_state"], oidc["mpass_source"], oidc["mpass_checks_state"]) == ("degraded", "staff", "down")
+
+
+def _today():
+    now = datetime.now(UTC)
+    return now - timedelta(hours=1), now + timedelta(minutes=1)
