@@ -79,7 +79,10 @@ def test_nothing_answering_not_even_the_references_is_unknown_and_says_why_every
             refuse(broker)
         for reference in references:
             reference.refuse()
+        cut_at = time.monotonic()
         assert wait_until(lambda: summary_of(client)["status"]["mpass_cause"] == "network_down", 20)
+        # As soon as each check has run once more (2-second intervals, staggered), not after the thresholds.
+        assert time.monotonic() - cut_at < 8
         # Rounds keep landing while nothing answers: it stays unknown, never down and never green.
         time.sleep(4)
         body = summary_of(client)
@@ -210,3 +213,22 @@ def test_status_probe_starts_a_prober_only_in_the_web_server(tmp_path, broker, t
     assert probed.returncode == 0, probed.stderr
     # One round: the command's own, with no background prober beside it.
     assert rounds(database) == 1
+
+
+def test_a_second_watch_waits_for_the_first_and_takes_over_when_it_stops(
+    tmp_path, make_site, broker, test_broker, references
+):
+    database = tmp_path / "status.sqlite3"
+    config = fast_config(tmp_path, broker, test_broker, references, database)
+    env = site_env(config, tmp_path / "none", database)
+    with watching(env, tmp_path / "first.log") as first:
+        assert wait_until(lambda: database.exists() and rounds(database) >= 1, 20)
+        with watching(env, tmp_path / "second.log") as second:
+            said = wait_until(lambda: "waiting to take over" in (tmp_path / "second.log").read_text(), 10)
+            assert said, (tmp_path / "second.log").read_text()
+            assert "CHECK" not in (tmp_path / "second.log").read_text()
+            first.terminate()
+            first.wait(timeout=15)
+            # The second watch probes on within the standby pause.
+            assert wait_until(lambda: "CHECK" in (tmp_path / "second.log").read_text(), 15)
+            assert second.poll() is None
