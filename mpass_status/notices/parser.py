@@ -7,6 +7,14 @@ from pathlib import Path
 import yaml
 
 from mpass_status.config import SiteConfig
+from mpass_status.notices.limits import (
+    FORBIDDEN,
+    MAX_DEPTH,
+    body_too_deep,
+    describe,
+    forbidden_characters,
+    front_matter_too_deep,
+)
 from mpass_status.notices.markdown import render_block, render_inline
 from mpass_status.notices.model import SEVERITIES, STAGES, TYPES, Notice, Update
 from mpass_status.notices.moments import TimeError, parse_moment
@@ -69,6 +77,10 @@ class _Reader:
             return [self.tree(item, offset, seen) for item in node.value], line
         if not node.style and node.value in _NULLS:  # plain style: None, or "" from libyaml
             return None, line
+        # A YAML escape ("\x0b", "\e") writes a control character the raw text does not show.
+        character = FORBIDDEN.search(node.value)
+        if character:
+            self.error(line, f"the value holds the control character {describe(character.group())}; remove the escape")
         return node.value, line
 
     def text(self, entry, name: str) -> str | None:
@@ -196,13 +208,40 @@ def _updates(entry, kind: str, reader: _Reader) -> list[tuple[Update, int]]:
 def parse_notice(
     path: Path, config: SiteConfig, display_path: str | None = None
 ) -> tuple[Notice | None, list[Problem]]:
-    """Reads the notice file at path; returns the notice (None if unusable) and every problem found."""
+    """Reads the notice file at path; returns the notice (None if unusable) and every problem found.
+
+    Nothing a file holds escapes as an exception: the limits keep the parsers from harm, and anything
+    they miss is still one problem of this file, never a crash of the check or the site.
+    """
     shown = display_path or str(path)
     reader = _Reader(shown, config)
     try:
         return _parse(path, reader), reader.problems
     except _Invalid:
         return None, reader.problems
+    except (RecursionError, MemoryError) as exc:
+        reader.error(1, f"the file could not be read ({type(exc).__name__}): simplify its structure")
+    except Exception as exc:  # noqa: BLE001 - one file must never take the others down
+        reader.error(1, f"the file could not be read: {type(exc).__name__}: {exc}"[:300])
+    return None, reader.problems
+
+
+def _refuse_what_parsers_cannot_take(text: str, front: str, body: str, body_line: int, reader: _Reader) -> None:
+    """Stops a file that nests too deeply or holds characters XML cannot carry, naming the line."""
+    stop = False
+    for line, character in forbidden_characters(text)[:5]:
+        reader.error(line, f"the line holds the control character {character}; delete it (it cannot appear in feeds)")
+        stop = True
+    deep = front_matter_too_deep(front, 2)
+    if deep is not None:
+        reader.error(deep, f"the front matter nests deeper than {MAX_DEPTH} levels")
+        stop = True
+    deep = body_too_deep(body, body_line)
+    if deep is not None:
+        reader.error(deep, f"the text nests lists or quotes deeper than {MAX_DEPTH} levels")
+        stop = True
+    if stop:
+        raise _Invalid
 
 
 def _parse(path: Path, reader: _Reader) -> Notice | None:
@@ -228,6 +267,7 @@ def _parse(path: Path, reader: _Reader) -> Notice | None:
         raise _Invalid from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     front, body, body_line = _split_front_matter(text, reader)
+    _refuse_what_parsers_cannot_take(text, front, body, body_line, reader)
     try:
         node = yaml.compose(front, Loader=_LOADER)
     except yaml.YAMLError as exc:

@@ -6,6 +6,7 @@ from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event
 
 from mpass_status.config import SiteConfig
+from mpass_status.notices.limits import FORBIDDEN
 from mpass_status.notices.model import Notice
 from mpass_status.web.addresses import absolute
 from mpass_status.web.feeds.catalog import event_uid, id_domain
@@ -72,8 +73,8 @@ def _event(notice: Notice, lang: str, config: SiteConfig) -> Event:
     event.add("dtstart", starts)
     if ends is not None:
         event.add("dtend", ends)
-    event.add("summary", title)
-    event.add("description", "\n\n".join(lines))
+    event.add("summary", FORBIDDEN.sub("", title))
+    event.add("description", FORBIDDEN.sub("", "\n\n".join(lines)))
     event.add("url", url)
     event.add("categories", [str(TYPE_LABELS[notice.type])])
     event.add("status", "CANCELLED" if notice.cancelled else "CONFIRMED")

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.filters import notice_filter
+from mpass_status.notices.limits import FORBIDDEN
 from mpass_status.web.addresses import absolute
 from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, Entry, FeedSpec, entries_of, feed_id
 from mpass_status.web.labels import (
@@ -32,6 +33,12 @@ TTL_MINUTES = 5
 # notice's title or text keeps every id, so nothing is shown twice; the edit reaches readers with the
 # next update and is on the notice page at once. A notice without updates (a change notice, an
 # announcement) is one entry.
+
+
+def xml_text(text: str) -> str:
+    """Drops characters XML cannot carry: `notices check` refuses them, and a file that skipped it
+    must still not turn a feed into an error."""
+    return FORBIDDEN.sub("", text)
 
 
 def entry_title(entry: Entry, lang: str) -> str:
@@ -87,15 +94,15 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
             notice = entry.notice
             item = feed.add_entry(order="append")
             item.id(entry.id(config, lang))
-            item.title(entry_title(entry, lang))
+            item.title(xml_text(entry_title(entry, lang)))
             # An update's entry leads to that update on the notice's page.
             anchor = f"#{entry.update.anchor}" if entry.update else ""
             item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug) + anchor, rel="alternate")
             item.published(entry.time)
             item.updated(entry.time)
             # Atom escapes the HTML in <content type="html">; RSS readers expect it as is in content:encoded.
-            item.content(entry_content(entry, config, lang), type="html" if fmt == "atom" else "CDATA")
-            item.summary(notice.text("summary", lang).value)
+            item.content(xml_text(entry_content(entry, config, lang)), type="html" if fmt == "atom" else "CDATA")
+            item.summary(xml_text(notice.text("summary", lang).value))
             item.category(term=str(TYPE_LABELS[notice.type]))
             for component in notice.components:
                 item.category(term=component_label(config, component, lang))

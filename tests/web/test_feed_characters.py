@@ -1,0 +1,56 @@
+"""Characters XML cannot carry never reach a feed, even from a notice that never passed `notices check`."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import feedparser
+import pytest
+
+from mpass_status import runtime
+from mpass_status.notices.model import Moment, Notice, Update
+from mpass_status.web.feeds.calendar import render_calendar
+from mpass_status.web.feeds.catalog import FeedSpec
+from mpass_status.web.feeds.render import render_feed
+
+START = datetime(2024, 2, 1, 6, 0, tzinfo=UTC)
+
+
+def unchecked_notice() -> Notice:
+    """A notice as a store that skipped the check would hold it: a vertical tab and terminal colours."""
+    return Notice(
+        id="2024-02-01-hairio",
+        slug="2024-02-01-hairio",
+        path="notices/2024-02-01-hairio.md",
+        date=START.date(),
+        type="incident",
+        severity="down",
+        affected=("wilma",),
+        components=("wilma",),
+        start=Moment(START),
+        end=None,
+        cancelled=False,
+        title={"fi": "Wilma-häiriö\x0b", "sv": "Störning i Wilma\x1b[31m"},
+        summary={"fi": "Tiivistelmä\x00.", "sv": "Sammanfattning\x7f."},
+        updates=(Update(Moment(START), "investigating", {"fi": "Selvitämme\x1b[0m."}, {"fi": "Selvitämme\x1b[0m."}),),
+        body_html={"fi": "<p>Teksti\x0c</p>", "sv": "<p>Text\ufffe</p>"},
+        published=START,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_a_feed_of_an_unchecked_notice_with_control_characters_is_valid_xml(app, fmt, lang):
+    with app.test_request_context(f"/{lang}/"):
+        body = render_feed([unchecked_notice()], FeedSpec(), fmt, lang, runtime.config(app))
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    title = parsed.entries[0].title
+    assert title.startswith("Wilma-häiriö" if lang == "fi" else "Störning i Wilma")
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in body.decode("utf-8"))
+
+
+def test_a_calendar_of_an_unchecked_notice_carries_no_control_characters(app):
+    with app.test_request_context("/fi/"):
+        maintenance = replace(unchecked_notice(), type="maintenance", severity=None, end=Moment(START))
+        body = render_calendar([maintenance], "fi", runtime.config(app)).decode("utf-8")
+    assert "Wilma-häiriö" in body and "\x0b" not in body and "\x00" not in body
