@@ -10,10 +10,24 @@ from mpass_status.web.language import settle_language
 log = logging.getLogger(__name__)
 
 
+# Shown when even the error page cannot be rendered: no template, no catalog, no URL building.
+FALLBACK = """<!doctype html>
+<html lang="fi"><head><meta charset="utf-8"><title>Virhe – Fel</title></head>
+<body><main>
+<h1>Sivua ei voitu näyttää</h1><p>Yritä hetken päästä uudelleen: <a href="/fi/">etusivulle</a>.</p>
+<h1 lang="sv">Sidan kunde inte visas</h1><p lang="sv">Försök igen om en stund: <a href="/sv/">till startsidan</a>.</p>
+</main></body></html>
+"""
+
+
 def _render(error: HTTPException):
-    # The URL's language may be the very thing that was wrong: fall back to the reader's.
-    settle_language()
-    return render_template("error.html", error=error), error.code
+    try:
+        # The URL's language may be the very thing that was wrong: fall back to the reader's.
+        settle_language()
+        return render_template("error.html", error=error), error.code
+    except Exception:  # noqa: BLE001 - the error page must answer whatever broke
+        log.exception("error page could not be rendered")
+        return FALLBACK, error.code, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _unexpected(error: Exception):

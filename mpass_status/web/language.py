@@ -15,7 +15,7 @@ def preferred_language() -> str:
     languages = runtime.config().languages
     if g.get("lang") in languages:
         return g.lang
-    remembered = request.cookies.get(LANG_COOKIE)
+    remembered = remembered_language(request.headers.get("Cookie", ""))
     if remembered in languages:
         return remembered
     return request.accept_languages.best_match(languages) or languages[0]
@@ -33,9 +33,17 @@ def language_cookie(lang: str) -> str:
     return dump_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_SECONDS, path="/", samesite="Lax")
 
 
+def remembered_language(cookie_header: str) -> str | None:
+    """Returns the language the `lang` cookie remembers; a cookie that is not UTF-8 remembers nothing."""
+    try:
+        return parse_cookie(cookie_header).get(LANG_COOKIE)
+    except UnicodeError:
+        return None
+
+
 def cookie_for(cookie_header: str, lang: str | None) -> str | None:
     """Returns the Set-Cookie value a page in lang owes a reader whose Cookie header is cookie_header, if any."""
-    if lang and parse_cookie(cookie_header).get(LANG_COOKIE) != lang:
+    if lang and remembered_language(cookie_header) != lang:
         return language_cookie(lang)
     return None
 

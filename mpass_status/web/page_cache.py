@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app, g, request
 from werkzeug.http import is_resource_modified
@@ -22,6 +23,8 @@ MAX_ENTRIES = 2048
 # What is kept: the reader's pages, the feeds and calendars, and the status JSON that aggregators poll
 # (blueprints or endpoints). Health answers are about this moment and never kept.
 CACHEABLE = {"pages", "feeds", "status_api.summary", "status_api.status"}
+# The query parameters a cached path reads; every other parameter is ignored, in the key too.
+DOCUMENTED_QUERIES = {"/api/v2/summary.json": ("lang",), "/api/v2/status.json": ("lang",)}
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,15 @@ def _version(app) -> tuple:
 
 
 def cache_key(environ) -> str:
-    """Returns the key of a request: scheme (HTTPS responses carry HSTS), path and query."""
-    return f"{environ.get('wsgi.url_scheme')}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    """Returns the key of a request: scheme (HTTPS responses carry HSTS), path and the documented query.
+
+    No page reads a query except the status API's `?lang=`; anything else (`?bust=123`) must neither
+    cost a render nor take a place in the cache, so it is left out of the key.
+    """
+    path = environ.get("PATH_INFO", "")
+    wanted = DOCUMENTED_QUERIES.get(path, ())
+    kept = [(k, v) for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True) if k in wanted]
+    return f"{environ.get('wsgi.url_scheme')}:{path}?{urlencode(sorted(kept))}"
 
 
 def _cacheable() -> bool:

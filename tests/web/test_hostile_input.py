@@ -1,6 +1,5 @@
 """Hostile notices and requests are rendered harmless or refused, never a 500 or an open redirect."""
 
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -43,15 +42,12 @@ def test_hostile_markup_in_a_notice_is_shown_as_text(make_site):
     assert "&lt;img src=x onerror=alert(5)&gt;Häiriö" in front
 
 
-def test_deeply_nested_list_renders_quickly_and_safely(make_site):
+def test_a_deeply_nested_list_is_refused_and_the_site_goes_on(make_site):
     nested = "\n".join("  " * depth + "- taso" for depth in range(300))
     client = _site_with(make_site, VALID + "<!-- fi -->\n" + nested + "\n<!-- sv -->\nText.\n")
-    started = time.monotonic()
-    response = client.get("/fi/notices/2024-02-01-hairio/")
-    assert response.status_code == 200
-    # Generous bound: the point is that nesting cannot make rendering explode.
-    assert time.monotonic() - started < 10
-    assert response.get_data(as_text=True).count("<ul>") <= 25
+    # The nesting limit stops the file before markdown sees it: no page, and nothing else is hurt.
+    assert client.get("/fi/notices/2024-02-01-hairio/").status_code == 404
+    assert client.get("/fi/").status_code == 200 and client.get("/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,77 @@
+"""Requests no browser sends, on the wire to a real server: undecodable cookies, broken Host headers,
+cache-busting queries. Each gets a calm answer, never a 500."""
+
+import socket
+
+import pytest
+from jinja2 import DictLoader
+
+from ..helpers import build_site, serve
+
+PATHS = (b"/", b"/fi/", b"/sv/", b"/fi/components/prod-oidc/", b"/fi/feed.atom", b"/api/v2/summary.json", b"/nope")
+
+
+def raw_get(base: str, path: bytes, headers: bytes) -> tuple[int, bytes]:
+    """Sends a GET with exactly these header bytes and returns (status, body)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET " + path + b" HTTP/1.1\r\n" + headers + b"Connection: close\r\n\r\n")
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    with serve(build_site(tmp_path_factory.mktemp("site"))) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_undecodable_language_cookie_is_ignored_cached_or_not(base, path):
+    for _ in range(2):  # The second request of a page is answered from the cache.
+        status, _ = raw_get(base, path, b"Host: status.example\r\nCookie: lang=\xff\xfe\r\nAccept-Language: sv\r\n")
+        assert status in (200, 302, 308), (path, status)
+    status, _ = raw_get(base, b"/", b"Host: status.example\r\nCookie: lang=\xff\r\nAccept-Language: sv\r\n")
+    assert status == 302
+
+
+@pytest.mark.parametrize(
+    "host",
+    [b"a..b", b"a" * 64 + b".fi", b"", b"\xc3\xa4.fi:80", b"[::1", b"status.example:99999", b"-x-.fi", b"."],
+    ids=["empty label", "64-character label", "empty", "non-ascii", "open bracket", "bad port", "hyphens", "dot"],
+)
+@pytest.mark.parametrize("path", PATHS)
+def test_any_host_header_is_served_under_the_configured_address(base, host, path):
+    status, body = raw_get(base, path, b"Host: " + host + b"\r\n")
+    assert status in (200, 302, 308, 404), (host, path, status)
+    if path == b"/fi/feed.atom":
+        # Absolute links come from the configured base URL, never from the header.
+        assert b'href="https://status.mpass.example.fi/fi/' in body
+
+
+def test_the_error_page_answers_even_when_it_cannot_be_rendered(make_site):
+    app = make_site()
+    # A deployment whose templates went missing: every page fails, and so would the error page.
+    app.jinja_env.loader = DictLoader({})
+    app.jinja_env.cache = {}
+    response = app.test_client().get("/fi/")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Sivua ei voitu näyttää" in text and "Sidan kunde inte visas" in text
+
+
+def test_cache_busting_queries_neither_render_nor_grow_the_cache(app, client):
+    cache = app.extensions["page_cache"]
+    assert client.get("/sv/feed.atom").headers["X-Cache"] == "miss"
+    entries = len(cache._entries)
+    for n in range(50):
+        response = client.get(f"/sv/feed.atom?bust={n}")
+        assert response.status_code == 200 and response.headers["X-Cache"] == "hit"
+    assert len(cache._entries) == entries
+    # The status API's documented ?lang= still selects its own entry.
+    fi = client.get("/api/v2/summary.json").get_json()["page"]["name"]
+    sv = client.get("/api/v2/summary.json?lang=sv&bust=1").get_json()["page"]["name"]
+    assert fi != sv and client.get("/api/v2/summary.json?bust=2&lang=sv").headers["X-Cache"] == "hit"
