@@ -15,8 +15,15 @@ from mpass_status.checks.store import STORAGE_ERRORS
 def format_table(results) -> str:
     """Returns results as a plain text table for the terminal."""
     rows = [("CHECK", "COMPONENT", "OUTCOME", "MS", "REASON")]
+    # The operator sees the broker's own words too, which the public pages keep to the component page.
     rows += [
-        (r.check_id, r.component, r.outcome, "" if r.response_ms is None else str(r.response_ms), r.reason)
+        (
+            r.check_id,
+            r.component,
+            r.outcome,
+            "" if r.response_ms is None else str(r.response_ms),
+            r.reason + (f" ({r.params['detail']})" if r.params.get("detail") else ""),
+        )
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -2,9 +2,11 @@
 
 import errno
 import json
+import re
 import socket
 import ssl
 import time
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -12,8 +14,17 @@ import httpx
 
 from mpass_status.checks.results import Finding, failed, message, ok, timed_out
 
-# Bigger documents than this are not metadata of one broker.
+# Bigger documents than this are not metadata of one broker (counted after decompression).
 MAX_BODY = 5 * 1024 * 1024
+CHUNK = 16 * 1024
+MAX_REDIRECTS = 3
+# Discovery documents and key sets nest three or four levels; a thousand is an attack on the parser.
+MAX_JSON_DEPTH = 64
+# The broker's own words, shown on the component page only: enough to recognise, not to publish.
+DETAIL_CHARS = 200
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 REQUIRED_OIDC = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 SOURCE_KEYS = ("id", "authnsource", "authnSource", "name", "title", "label")
 _NETWORK_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
@@ -63,7 +74,7 @@ def network_finding(exc: BaseException, host: str, timeout: float) -> Finding:
         if isinstance(cause, OSError) and cause.errno in _NETWORK_ERRNOS:
             return Finding("failed", "connect_failed", {"host": host}, None, network_error=True)
         if isinstance(cause, ssl.SSLError):
-            return failed("tls_handshake", detail=str(cause.reason or cause)[:120])
+            return failed("tls_handshake", detail=detail(cause.reason or cause))
     if isinstance(exc, httpx.ConnectError):
         # httpx hides the OSError of a refused connection behind its own text on some paths.
         text = str(exc).lower()
@@ -73,56 +84,118 @@ def network_finding(exc: BaseException, host: str, timeout: float) -> Finding:
             return Finding("failed", "connect_failed", {"host": host}, None, network_error=True)
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return failed("connection_reset", host=host)
-    return failed("http_error", detail=str(exc)[:120] or type(exc).__name__)
+    return failed("http_error", detail=detail(str(exc) or type(exc).__name__))
 
 
-def make_client(check, follow_redirects=True) -> httpx.Client:
-    """Returns an httpx client for one check, trusting the check's extra CA file when given."""
+def make_client(check) -> httpx.Client:
+    """Returns an httpx client for one check, trusting the check's extra CA file when given.
+
+    Redirects are followed by fetch() itself, only within the host asked, and only encodings whose
+    decompressed size fetch() can cap while reading are accepted.
+    """
     verify = ssl.create_default_context(cafile=check.ca_file) if check.ca_file else True
     return httpx.Client(
         verify=verify,
-        follow_redirects=follow_redirects,
-        headers={"User-Agent": "mpass-status-probe/1", "Accept": "*/*"},
+        follow_redirects=False,
+        headers={"User-Agent": "mpass-status-probe/1", "Accept": "*/*", "Accept-Encoding": "gzip, deflate"},
     )
 
 
-def fetch(client: httpx.Client, url: str, deadline: float, timeout: float) -> Fetched:
-    """GETs url within the check's overall deadline, raising CheckFailed with the reason otherwise."""
-    host = urlsplit(url).hostname or url
+def detail(text) -> str:
+    """Returns text from the broker or an exception as the component page may show it: printable and cut."""
+    return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:DETAIL_CHARS]
+
+
+def _origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+def fetch(client: httpx.Client, url: str, deadline: float, timeout: float, follow: bool = True) -> Fetched:
+    """GETs url within the check's overall deadline, raising CheckFailed with the reason otherwise.
+
+    A redirect is followed (at most MAX_REDIRECTS) only to the same scheme, host and port: a broker's
+    answer never sends the prober to another host.
+    """
     start = time.monotonic()
-    remaining = deadline - start
+    for _hop in range(MAX_REDIRECTS + 1):
+        status, headers, body, final = _get(client, url, deadline, timeout)
+        location = headers.get("location")
+        if not (follow and 300 <= status < 400 and location):
+            return Fetched(status, headers, body, int((time.monotonic() - start) * 1000), final)
+        target = urljoin(final, location)
+        if _origin(target) != _origin(url):
+            raise CheckFailed(failed("redirect_elsewhere", detail=detail(target)))
+        url = target
+    raise CheckFailed(failed("too_many_redirects", hops=MAX_REDIRECTS))
+
+
+def _get(client, url, deadline, timeout):
+    host = urlsplit(url).hostname or url
+    remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise CheckFailed(timed_out(timeout))
     try:
         with client.stream("GET", url, timeout=httpx.Timeout(remaining)) as response:
-            chunks, size = [], 0
-            # Reading in chunks lets a slow drip be cut at the deadline, not only a silent socket.
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if time.monotonic() > deadline:
-                    raise CheckFailed(timed_out(timeout))
-                if size > MAX_BODY:
-                    raise CheckFailed(failed("http_error", detail="answer too large"))
-            body = b"".join(chunks)
+            body = _read_capped(response, deadline, timeout)
     except CheckFailed:
         raise
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, OSError) as exc:
         raise CheckFailed(network_finding(exc, host, timeout)) from exc
-    except OSError as exc:
-        raise CheckFailed(network_finding(exc, host, timeout)) from exc
-    ms = int((time.monotonic() - start) * 1000)
-    return Fetched(response.status_code, response.headers, body, ms, str(response.url))
+    return response.status_code, response.headers, body, str(response.url)
+
+
+def _read_capped(response: httpx.Response, deadline: float, timeout: float) -> bytes:
+    """Reads the body, decompressing it here in bounded steps: a gzip bomb is cut at MAX_BODY, not held."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        # 47 = 32 + 15: zlib detects gzip or zlib framing itself.
+        decoder = zlib.decompressobj(47)
+    elif encoding in ("identity", ""):
+        decoder = None
+    else:
+        raise CheckFailed(failed("bad_encoding", detail=detail(encoding)))
+    body = bytearray()
+    # Reading in chunks lets a slow drip be cut at the deadline, not only a silent socket.
+    for chunk in response.iter_raw(chunk_size=CHUNK):
+        pending = chunk
+        while pending:
+            room = MAX_BODY + 1 - len(body)
+            if decoder is None:
+                body += pending[:room]
+                pending = b""
+            else:
+                try:
+                    body += decoder.decompress(pending, room)
+                except zlib.error:
+                    raise CheckFailed(failed("http_error", detail="undecodable compressed answer")) from None
+                pending = decoder.unconsumed_tail
+            if len(body) > MAX_BODY:
+                raise CheckFailed(failed("too_large", limit_mb=MAX_BODY // (1024 * 1024)))
+        if time.monotonic() > deadline:
+            raise CheckFailed(timed_out(timeout))
+    return bytes(body)
+
+
+def json_depth(body: bytes) -> int:
+    """Returns how deeply a JSON text nests its arrays and objects (strings left out), without parsing it."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRINGS.sub(b'""', body)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def fetch_json(client, url, deadline, timeout):
-    """Fetches url and returns (decoded JSON, Fetched), failing on 5xx, non-2xx or non-JSON answers."""
+    """Fetches url and returns (decoded JSON, Fetched), failing on 5xx, non-2xx, too deep or non-JSON answers."""
     got = fetch(client, url, deadline, timeout)
     require_success(got)
+    if json_depth(got.body) > MAX_JSON_DEPTH:
+        raise CheckFailed(failed("json_too_deep", got.ms, limit=MAX_JSON_DEPTH))
     try:
         return json.loads(got.body.decode("utf-8")), got
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckFailed(failed("not_json", got.ms, content_type=got.content_type)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise CheckFailed(failed("not_json", got.ms, detail=detail(got.content_type))) from None
 
 
 def require_success(got: Fetched):
@@ -135,8 +208,9 @@ def require_success(got: Fetched):
 
 def check_http(check, deadline) -> Finding:
     """Checks that url answers below 500 (or with expect_status) and contains expect_text if set."""
-    with make_client(check, follow_redirects=False) as client:
-        got = fetch(client, check.url, deadline, check.timeout)
+    with make_client(check) as client:
+        # A bare request to an endpoint may well redirect: its answer, whatever it is, is the evidence.
+        got = fetch(client, check.url, deadline, check.timeout, follow=False)
     if check.expect_status is not None and got.status != check.expect_status:
         return failed("http_status", got.ms, status=got.status)
     if check.expect_status is None and got.status >= 500:
@@ -160,21 +234,25 @@ def check_oidc(check, deadline) -> Finding:
         if not isinstance(doc, dict):
             return failed("not_json_object", got.ms)
         if doc.get("issuer") != check.issuer:
-            return failed("issuer_mismatch", got.ms, expected=check.issuer, actual=str(doc.get("issuer"))[:200])
+            return failed("issuer_mismatch", got.ms, expected=check.issuer, detail=detail(doc.get("issuer")))
         missing = [name for name in REQUIRED_OIDC if not isinstance(doc.get(name), str) or not doc.get(name)]
         if missing:
             return failed("endpoints_missing", got.ms, names=", ".join(missing))
         jwks_url = urljoin(got.url, doc["jwks_uri"])
+        # The key set is fetched only from the issuer's own host (or one the configuration names).
+        allowed = {urlsplit(check.issuer).hostname, urlsplit(check.url).hostname, *check.jwks_hosts}
+        if urlsplit(jwks_url).scheme not in ("http", "https") or urlsplit(jwks_url).hostname not in allowed:
+            return failed("jwks_elsewhere", got.ms, detail=detail(jwks_url))
         try:
             jwks, jgot = fetch_json(client, jwks_url, deadline, check.timeout)
         except CheckFailed as exc:
             if exc.finding.code == "timeout":
                 raise
-            return failed("jwks_unreachable", got.ms, url=jwks_url, detail=exc.finding_text())
+            return failed("jwks_unreachable", got.ms, detail=detail(f"{jwks_url}: {exc.finding_text()}"))
     ms = got.ms + jgot.ms
     keys = _signing_keys(jwks)
     if keys is None:
-        return failed("jwks_invalid", ms, url=jwks_url)
+        return failed("jwks_invalid", ms, detail=detail(jwks_url))
     if not keys:
         return failed("jwks_no_signing_key", ms)
     return ok(ms)

@@ -11,6 +11,7 @@ from mpass_status.checks.http import (
     check_authsources,
     check_http,
     check_oidc,
+    detail,
 )
 from mpass_status.checks.results import CheckResult, Finding, failed, timed_out
 from mpass_status.checks.saml_tls import check_saml, check_tls
@@ -40,7 +41,7 @@ def _finding(check, deadline, now, probe) -> Finding:
     except CheckFailed as exc:
         return exc.finding
     except Exception as exc:  # noqa: BLE001 - a check must never stop the prober
-        return failed("internal_error", detail=f"{type(exc).__name__}: {exc}"[:160])
+        return failed("internal_error", detail=detail(f"{type(exc).__name__}: {exc}"))
     if found.outcome == "ok" and found.response_ms is not None and found.response_ms > check.slow_ms:
         return Finding(
             "degraded",

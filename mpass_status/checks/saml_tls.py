@@ -15,6 +15,7 @@ from defusedxml.ElementTree import fromstring
 
 from mpass_status.checks.http import (
     CheckFailed,
+    detail,
     fetch,
     make_client,
     network_finding,
@@ -71,17 +72,17 @@ def check_saml(check, deadline, now, warn_days) -> Finding:
     except DefusedXmlException:
         return failed("xml_unsafe", got.ms)
     except ParseError as exc:
-        return failed("xml_invalid", got.ms, detail=str(exc)[:120])
+        return failed("xml_invalid", got.ms, detail=detail(exc))
     if root.tag != f"{MD}EntityDescriptor":
         return failed("not_entity_descriptor", got.ms)
     if root.get("entityID") != check.entity_id:
-        return failed("entity_id_mismatch", got.ms, expected=check.entity_id, actual=str(root.get("entityID"))[:200])
+        return failed("entity_id_mismatch", got.ms, expected=check.entity_id, detail=detail(root.get("entityID")))
     valid_until = root.get("validUntil")
     if valid_until:
         try:
             until = _parse_time(valid_until)
         except ValueError:
-            return failed("metadata_bad_valid_until", got.ms, value=valid_until[:60])
+            return failed("metadata_bad_valid_until", got.ms, detail=detail(valid_until))
         if until <= now:
             return failed("metadata_expired", got.ms, date=_day(until))
     try:
@@ -116,7 +117,7 @@ def check_tls(check, deadline, now, warn_days) -> Finding:
         der = _peer_cert(host, port, context, deadline, check.timeout)
     except ssl.SSLCertVerificationError as exc:
         if exc.verify_code != X509_V_ERR_CERT_HAS_EXPIRED:
-            return failed("tls_handshake", detail=str(exc.verify_message or exc)[:120])
+            return failed("tls_handshake", detail=detail(exc.verify_message or exc))
         # Read the expired certificate without verification, only to say when it expired.
         lax = ssl.create_default_context()
         lax.check_hostname = False
@@ -126,7 +127,7 @@ def check_tls(check, deadline, now, warn_days) -> Finding:
         except (OSError, CheckFailed):
             return failed("tls_handshake", detail="certificate has expired")
     except ssl.SSLError as exc:
-        return failed("tls_handshake", detail=str(exc.reason or exc)[:120])
+        return failed("tls_handshake", detail=detail(exc.reason or exc))
     except OSError as exc:
         return network_finding(exc, host, check.timeout)
     ms = int((time.monotonic() - start) * 1000)

@@ -34,6 +34,7 @@ CHECK_KEYS = (
     "entity_id",
     "sources",
     "ca_file",
+    "jwks_hosts",
 )
 TEXT_KEYS = ("expect_text", "issuer", "entity_id", "ca_file")
 
@@ -148,6 +149,11 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
         isinstance(expect_status, bool) or not isinstance(expect_status, int) or not 100 <= expect_status <= 599
     ):
         table.error("'expect_status' must be an HTTP status code", "expect_status")
+    jwks_hosts = entry.get("jwks_hosts", [])
+    if not isinstance(jwks_hosts, list) or not all(isinstance(h, str) and h and "/" not in h for h in jwks_hosts):
+        table.error("'jwks_hosts' must list host names, such as [\"keys.example.fi\"]", "jwks_hosts")
+    elif jwks_hosts and kind != "oidc":
+        table.error("'jwks_hosts' belongs to an oidc check", "jwks_hosts")
     components = _components(table, known)
     timeout = table.number("timeout", 10)
     interval = table.number("interval", 60, int)
@@ -172,6 +178,7 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
         entity_id=entry.get("entity_id"),
         sources={str(k): str(v) for k, v in sources.items()},
         ca_file=entry.get("ca_file"),
+        jwks_hosts=tuple(h.lower() for h in jwks_hosts),
     )
 
 

@@ -63,6 +63,8 @@ class Check:
     sources: dict[str, str] = field(default_factory=dict)
     # tls (and https fetches): an extra CA bundle, e.g. the stand-in broker's own CA.
     ca_file: str | None = None
+    # oidc: hosts besides the issuer's where the discovery document's jwks_uri may point.
+    jwks_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

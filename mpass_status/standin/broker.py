@@ -1,5 +1,7 @@
 """A stand-in MPASSid broker on 127.0.0.1 with switchable faults, for tests and `make demo`."""
 
+import functools
+import gzip
 import json
 import socket
 import ssl
@@ -34,7 +36,17 @@ FAULTS = (
     "expired_cert",
     "vanished_source",
     "xml_bomb",
+    # Faults a prober must keep its distance from.
+    "redirect_same",
+    "redirect_elsewhere",
+    "jwks_elsewhere",
+    "deep_json",
+    "gzip_bomb",
+    "hostile_text",
 )
+# What a hostile or broken broker might put into a field the site shows: markup, length, terminal codes.
+HOSTILE_TEXT = '<script>alert("mpass")</script>' + "A" * 500 + "\x1b[31m"
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
 SOURCES = [("wilma", "Wilma"), ("adfs", "ADFS"), ("entra-id", "Entra ID"), ("google", "Google"), ("opinsys", "Opinsys")]
 XML_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -82,6 +94,16 @@ class StandinBroker:
     def issuer(self) -> str:
         """Returns the issuer the discovery document names when healthy."""
         return self.base_url
+
+    @property
+    def elsewhere(self) -> str:
+        """Returns this stand-in's address under another host name (localhost instead of 127.0.0.1)."""
+        return self.base_url.replace("127.0.0.1", "localhost")
+
+    @functools.cached_property
+    def gzip_bomb(self) -> bytes:
+        """Returns 100 MB of zeros gzipped to about 100 KB."""
+        return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
 
     @property
     def entity_id(self) -> str:
@@ -155,11 +177,14 @@ class StandinBroker:
         """Returns the OpenID Connect discovery document."""
         base = self.base_url
         return {
-            "issuer": "https://wrong.example.org" if fault == "wrong_issuer" else self.issuer,
+            "issuer": {"wrong_issuer": "https://wrong.example.org", "hostile_text": HOSTILE_TEXT}.get(
+                fault, self.issuer
+            ),
             "authorization_endpoint": base + PATHS["authorize"],
             "token_endpoint": base + "/idp/profile/oidc/token",
             "userinfo_endpoint": base + "/idp/profile/oidc/userinfo",
-            "jwks_uri": base + PATHS["jwks"],
+            # localhost is the same machine under another host name: elsewhere, as far as a prober can tell.
+            "jwks_uri": (self.elsewhere if fault == "jwks_elsewhere" else base) + PATHS["jwks"],
             "response_types_supported": ["code"],
             "subject_types_supported": ["public", "pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -230,6 +255,14 @@ def _handler(broker: StandinBroker):
                 return self._send(500, b"<html><body>Internal Server Error</body></html>", "text/html")
             elif fault == "html":
                 return self._send(200, HTML, "text/html; charset=utf-8")
+            elif fault == "redirect_same" and "moved" not in parts.query:
+                return self._send(302, b"", "text/plain", location=parts.path + "?moved=1")
+            elif fault == "redirect_elsewhere":
+                return self._send(302, b"", "text/plain", location=broker.elsewhere + parts.path)
+            elif fault == "deep_json":
+                return self._send(200, DEEP_JSON, "application/json")
+            elif fault == "gzip_bomb":
+                return self._send(200, broker.gzip_bomb, "application/json", encoding="gzip")
             status, body, media = self._document(parts.path, fault)
             if fault == "truncated":
                 body = body[: len(body) // 2]
@@ -262,10 +295,14 @@ def _handler(broker: StandinBroker):
                 return self._send(400, str(exc).encode(), "text/plain")
             self._send(200, json.dumps({"faults": broker.faults, "tls": broker.tls_mode}).encode(), "application/json")
 
-        def _send(self, status, body, media):
+        def _send(self, status, body, media, location=None, encoding=None):
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", media)
+                if location:
+                    self.send_header("Location", location)
+                if encoding:
+                    self.send_header("Content-Encoding", encoding)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

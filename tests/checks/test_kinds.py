@@ -30,11 +30,17 @@ def test_healthy_brokers_give_ok_everywhere(standin_config):
     "target, fault, check_id, outcome, reason",
     [
         ("discovery", "500", "prod-oidc-discovery", "failed", "server error: HTTP status 500"),
-        ("discovery", "html", "prod-oidc-discovery", "failed", "answer is not JSON (text/html)"),
+        ("discovery", "html", "prod-oidc-discovery", "failed", "answer is not JSON"),
         ("discovery", "truncated", "prod-oidc-discovery", "failed", "answer is not JSON"),
-        ("discovery", "wrong_issuer", "prod-oidc-discovery", "failed", "issuer mismatch: expected http://127.0.0.1"),
+        (
+            "discovery",
+            "wrong_issuer",
+            "prod-oidc-discovery",
+            "failed",
+            "the discovery document names an issuer other than http://127.0.0.1",
+        ),
         ("discovery", "reset", "prod-oidc-discovery", "failed", "connection reset by 127.0.0.1"),
-        ("jwks", "html", "prod-oidc-discovery", "failed", "key set at http://127.0.0.1"),
+        ("jwks", "html", "prod-oidc-discovery", "failed", "the key set cannot be fetched"),
         ("authorize", "500", "prod-oidc-authorize", "failed", "server error: HTTP status 500"),
         ("metadata", "truncated", "prod-saml-metadata", "failed", "metadata is not well-formed XML"),
         ("metadata", "xml_bomb", "prod-saml-metadata", "failed", "unsafe XML refused"),
@@ -96,7 +102,11 @@ def test_tls_untrusted_certificate_fails_the_handshake(standin_config):
     checks = [replace(c, ca_file=None) for c in standin_config.checks if c.kind == "tls"]
     results = run_checks(checks, standin_config.probe)
     assert {r.outcome for r in results} == {"failed"}
-    assert all(r.reason.startswith("TLS handshake failed: ") for r in results)
+    assert {r.reason for r in results} == {"TLS handshake failed"}
+    # What the TLS library said is kept for the component page, cut and printable.
+    assert all("certificate" in r.params["detail"] and len(r.params["detail"]) <= 200 for r in results), [
+        r.params for r in results
+    ]
 
 
 def test_a_hang_is_cut_at_the_timeout_and_blocks_nothing_else(standin_config, broker):

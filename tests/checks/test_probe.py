@@ -13,7 +13,11 @@ def test_flask_probe_prints_a_table_of_results(standin_site, broker):
     lines = outcome.output.splitlines()
     assert lines[0].split() == ["CHECK", "COMPONENT", "OUTCOME", "MS", "REASON"]
     assert any(
-        line.startswith("prod-oidc-discovery") and "failed" in line and "issuer mismatch" in line for line in lines
+        line.startswith("prod-oidc-discovery")
+        and "failed" in line
+        and "names an issuer other than" in line
+        and "(https://wrong.example.org)" in line
+        for line in lines
     )
     assert sum(" ok " in line for line in lines) >= 10
     assert len(runtime.results(standin_site).latest_per_check()) == len(lines) - 1
