@@ -28,6 +28,7 @@ PENDING_ROUNDS = 240
 BACKOFF_SECONDS, LONGEST_BACKOFF_SECONDS = 1.0, 60.0
 # How often a web server worker without the lock asks whether the prober is still alive.
 STANDBY_SECONDS = 5.0
+PURGE_SECONDS = 600.0
 
 
 def lock_path(db_path: Path) -> Path:
@@ -164,6 +165,7 @@ class Storer:
         self.db, self.retention_days, self.on_error = db, retention_days, on_error
         self.pending: deque = deque(maxlen=PENDING_ROUNDS)
         self.backoff, self.retry_at, self.failing = BACKOFF_SECONDS, 0.0, None
+        self.purge_at = 0.0
 
     def add(self, results, started, finished, network_down) -> None:
         """Queues a round and writes everything queued unless a recent failure asks to wait."""
@@ -178,7 +180,10 @@ class Storer:
                 results, started, finished, network_down = self.pending[0]
                 self._write(results, started, finished, network_down)
                 self.pending.popleft()
-            self.db.purge(self.retention_days, finished)
+            # Purging scans the results: once every PURGE_SECONDS is enough for a retention of days.
+            if time.monotonic() >= self.purge_at:
+                self.db.purge(self.retention_days, datetime.now(UTC))
+                self.purge_at = time.monotonic() + PURGE_SECONDS
         except STORAGE_ERRORS as exc:
             self.failed(exc)
             return False

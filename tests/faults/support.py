@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -131,6 +132,12 @@ def wait_until(condition, seconds: float, step: float = 0.2):
 def states(summary: dict) -> dict[str, str]:
     """Returns {component id: Statuspage status} of a summary.json body, groups left out."""
     return {c["id"]: c["status"] for c in summary.get("components", []) if not c["group"]}
+
+
+def rounds(database: Path) -> int:
+    """Returns how many rounds the results database holds."""
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT count(*) FROM rounds").fetchone()[0]
 
 
 def lock_holder(lock: Path) -> int | None:

@@ -6,7 +6,6 @@ Each case reads what a visitor and a client read: the front page, the status JSO
 import os
 import shutil
 import signal
-import sqlite3
 import time
 
 import pytest
@@ -21,6 +20,7 @@ from .support import (
     gunicorn,
     lock_holder,
     refuse,
+    rounds,
     site_env,
     states,
     tmpfs,
@@ -85,11 +85,6 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
         assert time.monotonic() - killed_at < 30
 
 
-def _rounds(database) -> int:
-    with sqlite3.connect(database) as db:
-        return db.execute("SELECT count(*) FROM rounds").fetchone()[0]
-
-
 def test_a_corrupt_database_at_start_is_moved_aside_and_a_broken_notice_hides_nothing_else(
     tmp_path, broker, test_broker, references
 ):
@@ -106,7 +101,7 @@ def test_a_corrupt_database_at_start_is_moved_aside_and_a_broken_notice_hides_no
         aside = list(database.parent.glob("status.sqlite3.corrupt-*"))
         assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not an SQLite")
         assert "is corrupt" in log.read_text() and str(aside[0].name) in log.read_text()
-        assert _rounds(database) >= 1
+        assert rounds(database) >= 1
         # Every other notice is served; the broken one is named on the check, not on the site.
         front = answer(base + "/fi/")
         assert front[0] == 200

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,6 +19,7 @@ from .support import (
     ROOT,
     fast_config,
     refuse,
+    rounds,
     site_env,
     states,
     tmpfs,
@@ -41,19 +43,21 @@ def component_states(client) -> dict[str, str]:
     return states(summary_of(client))
 
 
-def rounds(database) -> int:
-    with sqlite3.connect(database) as db:
-        return db.execute("SELECT count(*) FROM rounds").fetchone()[0]
-
-
-def test_both_environments_refusing_while_the_references_answer_is_down_everywhere(
-    tmp_path, make_site, brokers, references
-):
+@contextmanager
+def watched_until_operational(tmp_path, make_site, brokers, references):
+    """`--watch` over fresh stand-ins with 2-second intervals; yields the site's client once all is well."""
     database = tmp_path / "status.sqlite3"
     config = fast_config(tmp_path, *brokers, references, database)
     client = make_site(None, STATUS_CONFIG=str(config), DATABASE=str(database)).test_client()
     with watching(site_env(config, tmp_path / "none", database), tmp_path / "watch.log"):
         assert wait_until(lambda: set(component_states(client).values()) == {"operational"}, 20)
+        yield client
+
+
+def test_both_environments_refusing_while_the_references_answer_is_down_everywhere(
+    tmp_path, make_site, brokers, references
+):
+    with watched_until_operational(tmp_path, make_site, brokers, references) as client:
         for broker in brokers:
             refuse(broker)
         started = time.monotonic()
@@ -70,11 +74,7 @@ def test_both_environments_refusing_while_the_references_answer_is_down_everywhe
 def test_nothing_answering_not_even_the_references_is_unknown_and_says_why_everywhere(
     tmp_path, make_site, brokers, references
 ):
-    database = tmp_path / "status.sqlite3"
-    config = fast_config(tmp_path, *brokers, references, database)
-    client = make_site(None, STATUS_CONFIG=str(config), DATABASE=str(database)).test_client()
-    with watching(site_env(config, tmp_path / "none", database), tmp_path / "watch.log"):
-        assert wait_until(lambda: set(component_states(client).values()) == {"operational"}, 20)
+    with watched_until_operational(tmp_path, make_site, brokers, references) as client:
         for broker in brokers:
             refuse(broker)
         for reference in references:
