@@ -67,6 +67,8 @@ class Notice:
     published: datetime
     mtime_ns: int = 0
     languages: tuple[str, ...] = field(default=("fi", "sv"))
+    # True when the record shows only the latest day the notice can have been published (`published`).
+    published_by: bool = False
 
     def _in(self, values: dict[str, str], lang: str) -> Text:
         # A missing translation falls back to the first language that has the text, marked pending.
@@ -102,8 +104,10 @@ class Notice:
 
     @property
     def published_moment(self) -> Moment:
-        """Returns the publication time, as a whole day when only the file's date tells it."""
-        return Moment(self.published, has_time=bool(self.updates))
+        """Returns the publication time, as a whole day when only a date tells it (the file's, or a
+        first update written without a clock time)."""
+        first = min(self.updates, key=lambda u: u.time.at, default=None)
+        return Moment(self.published, has_time=first is not None and first.time.has_time)
 
     @property
     def updated(self) -> datetime:

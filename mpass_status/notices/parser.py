@@ -22,7 +22,19 @@ from mpass_status.problems import Problem
 
 FILENAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MAX_BYTES = 256 * 1024
-FIELDS = ("id", "type", "severity", "affected", "start", "end", "cancelled", "title", "summary", "updates")
+FIELDS = (
+    "id",
+    "type",
+    "severity",
+    "affected",
+    "start",
+    "end",
+    "cancelled",
+    "published_by",
+    "title",
+    "summary",
+    "updates",
+)
 UPDATE_FIELDS = ("time", "stage")
 _MARKER = re.compile(r"^<!--\s*([a-z]{2,3})\s*-->\s*$")
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
@@ -351,6 +363,7 @@ def _parse(path: Path, reader: _Reader) -> Notice | None:
             if lang not in bodies:
                 reader.warn(body_line, f"the body lacks language {lang}: readers see another language, marked pending")
 
+    published_by = _published_by(fields.get("published_by", missing), day, updates, reader)
     notice_id = reader.text(fields.get("id", missing), "id") or path.stem
     if any(p for p in reader.problems if not p.warning):
         return None
@@ -375,4 +388,25 @@ def _parse(path: Path, reader: _Reader) -> Notice | None:
         published=min([u.time.at for u in ordered], default=midnight),
         mtime_ns=stat.st_mtime_ns,
         languages=config.languages,
+        published_by=published_by,
     )
+
+
+def _published_by(entry, day: date, updates, reader: _Reader) -> bool:
+    """Reads `published_by`: the record shows only the latest day a notice can have been published.
+
+    The file name then carries that day, and the page says "published no later than" it.
+    """
+    value, line = entry
+    if value is None:
+        return False
+    moment = reader.moment(entry, "published_by")
+    if moment is None:
+        return False
+    if moment.has_time:
+        reader.error(line, "published_by is a date without a clock time: the latest day the record allows")
+    elif moment.at.date() != day:
+        reader.error(line, f"the file name must carry the published_by date {moment.at.date().isoformat()}")
+    if updates:
+        reader.error(line, "a notice with updates is dated by its first update: remove published_by")
+    return True
