@@ -91,6 +91,12 @@ class SiteConfig:
         wanted = set(ids)
         return tuple(c.id for c in self.components if c.id in wanted or c.group in wanted)
 
+    def login_methods(self) -> set[str]:
+        """Returns the components only an authsources check covers: it sees that MPASSid offers them, no more."""
+        offered = {c for check in self.checks if check.kind == "authsources" for c in check.components}
+        tested = {c for check in self.checks if check.kind != "authsources" for c in check.components}
+        return offered - tested
+
     def known_ids(self) -> set[str]:
         """Returns every id a notice may name: components and groups."""
         return {c.id for c in self.components} | {g.id for g in self.groups}

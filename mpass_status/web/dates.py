@@ -38,6 +38,13 @@ def format_clock(value, lang: str | None = None) -> str:
     return format_datetime(local, _TIME_PATTERNS[lang], locale=_BABEL_LOCALES[lang])
 
 
+def format_hours(value, lang: str | None = None) -> str:
+    """Writes only the hour and minute, as '9.12', for the end of a same-day range ('klo 7.50–9.12')."""
+    lang = lang or preferred_language()
+    local, _ = _to_local(value)
+    return format_datetime(local, "H.mm", locale=_BABEL_LOCALES[lang])
+
+
 def iso_moment(value) -> str:
     """Writes a Moment or datetime for <time datetime>: with its offset, or as a date."""
     local, has_time = _to_local(value)
@@ -65,6 +72,8 @@ def format_duration(delta: timedelta) -> str:
 
 
 def init_app(app) -> None:
-    """Gives templates the date filters (moment, clock, iso, duration) and the same_day test."""
-    app.jinja_env.filters.update(moment=format_moment, clock=format_clock, iso=iso_moment, duration=format_duration)
+    """Gives templates the date filters (moment, clock, hours, iso, duration) and the same_day test."""
+    app.jinja_env.filters.update(
+        moment=format_moment, clock=format_clock, hours=format_hours, iso=iso_moment, duration=format_duration
+    )
     app.jinja_env.tests["same_day"] = same_day

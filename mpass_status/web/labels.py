@@ -26,11 +26,6 @@ TYPE_PLURALS = {
     "change": _l("Change notices"),
     "announcement": _l("Announcements"),
 }
-SEVERITY_LABELS = {
-    "down": _l("Service unavailable"),
-    "disrupted": _l("Service partly disrupted"),
-    "notice": _l("Minor impact"),
-}
 STAGE_LABELS = {
     "investigating": _l("Investigating"),
     "identified": _l("Cause identified"),
@@ -173,7 +168,6 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         TYPE_LABELS=TYPE_LABELS,
         TYPE_PLURALS=TYPE_PLURALS,
-        SEVERITY_LABELS=SEVERITY_LABELS,
         STAGE_LABELS=STAGE_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         LANGUAGE_IN=LANGUAGE_IN,

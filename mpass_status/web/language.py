@@ -22,9 +22,13 @@ def preferred_language() -> str:
 
 
 def settle_language() -> str:
-    """Fixes the page's language where the URL gave none (an error page, "/"), and returns it."""
+    """Fixes the page's language where no route gave one (an error page, "/"), and returns it.
+
+    An address under /sv/ that matches no page is still a Swedish reader's: its 404 is in Swedish.
+    """
     if g.get("lang") is None:
-        g.lang = preferred_language()
+        first = request.path.lstrip("/").split("/", 1)[0]
+        g.lang = first if first in runtime.config().languages else preferred_language()
     return g.lang
 
 

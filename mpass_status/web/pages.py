@@ -52,6 +52,10 @@ def front():
         recent=recent,
         live=live,
         overall=live.state,
+        # The groups whose parts are in maintenance: only the test environment's means logins work.
+        maintenance_groups=sorted(
+            {c.group for c in runtime.config().components if live.components[c.id].state == "maintenance"}
+        ),
         notices_for=notices.by_id,
         now=moment,
     )
@@ -149,8 +153,9 @@ def accessibility():
 
 @bp.app_context_processor
 def page_context():
-    """Gives every template the site configuration and the percent format."""
-    return {"site": runtime.config(), "PERCENT_FORMAT": PERCENT_FORMAT}
+    """Gives every template the site configuration, its login-method components and the percent format."""
+    config = runtime.config()
+    return {"site": config, "login_methods": config.login_methods(), "PERCENT_FORMAT": PERCENT_FORMAT}
 
 
 def init_app(app) -> None:

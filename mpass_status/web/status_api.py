@@ -3,11 +3,13 @@
 from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
+from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
 from mpass_status.checks.scheduler import prober_alive
 from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.addresses import absolute
+from mpass_status.web.labels import reason_text
 from mpass_status.web.live import live_status
 
 bp = Blueprint("status_api", __name__)
@@ -35,6 +37,17 @@ def _page(config, lang, updated):
     }
 
 
+def _description(config, live, lang) -> str:
+    """Says in lang why the component shows as it does, and what a login-method check cannot see."""
+    with force_locale(lang):
+        text = reason_text(live.code, live.params)
+        if live.source == "checks" and live.component in config.login_methods():
+            text += ". " + gettext(
+                "The check sees only that MPASSid offers this login method, not whether logging in with it works."
+            )
+    return text
+
+
 def _components(config, live_now, lang, updated):
     tz, rows = config.timezone, []
     for position, comp in enumerate(config.components, start=1):
@@ -48,7 +61,7 @@ def _components(config, live_now, lang, updated):
                 # Without evidence of its own a component is as fresh as the page, never "now".
                 "updated_at": _iso(live.evidence_time or updated, tz),
                 "position": position,
-                "description": live.reason,
+                "description": _description(config, live, lang),
                 "showcase": True,
                 "start_date": None,
                 "group_id": comp.group,

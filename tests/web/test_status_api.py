@@ -80,9 +80,17 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
         seen.append(_components(client)[1]["prod-oidc"]["status"])
     assert seen == ["degraded_performance", "degraded_performance", "major_outage"]
     body, components = _components(client)
-    assert components["prod-oidc"]["description"] == (
-        f"the discovery document names an issuer other than {broker.issuer}"
-    ), "a fixed phrase: the broker's own issuer is not published"
+    # A fixed phrase in the ?lang language: the broker's own issuer is not published.
+    assert components["prod-oidc"]["description"] == f"asetustiedoissa on muu myöntäjä (issuer) kuin {broker.issuer}"
+    swedish = client.get("/api/v2/summary.json?lang=sv").get_json()["components"]
+    assert next(c for c in swedish if c["id"] == "prod-oidc")["description"] == (
+        f"konfigurationen anger en annan utfärdare (issuer) än {broker.issuer}"
+    )
+    # A login method's check sees only that MPASSid offers it, and says so.
+    wilma = next(c for c in swedish if c["id"] == "wilma")["description"]
+    assert wilma.endswith(
+        "Kontrollen ser bara att MPASSid erbjuder inloggningssättet, inte om inloggningen med det lyckas."
+    )
     assert components["production"]["group"] and components["production"]["status"] == "major_outage"
     assert components["test-oidc"]["status"] == "operational"
     assert client.get("/api/v2/status.json").get_json()["status"]["indicator"] == "major"
