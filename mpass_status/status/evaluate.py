@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from mpass_status.checks.results import CheckResult, message
 from mpass_status.config import SiteConfig
 from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, severity_state, worst
-from mpass_status.status.uptime import daily_series, uptimes
+from mpass_status.status.uptime import daily_series, outage_windows, uptimes, with_outages
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
     states = apply_notices(checked, notices, now)
     components = {}
     for component in ids:
-        buckets = history.hourly.get(component, [])
+        buckets = with_outages(history.hourly.get(component, []), outage_windows(notices, component, now))
         components[component] = replace(
             states[component],
             uptime=uptimes(buckets, now),

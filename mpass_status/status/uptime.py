@@ -23,6 +23,32 @@ def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetim
     ]
 
 
+def outage_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
+    """Returns the (start, end) windows of incidents staff reported as down or disrupted for component."""
+    return [
+        (n.start.at, n.end.at if n.end else now)
+        for n in notices
+        if n.type == "incident"
+        and n.severity in ("down", "disrupted")
+        and component in n.components
+        and n.start is not None
+        and n.start.at <= now
+    ]
+
+
+def with_outages(buckets, windows) -> list[tuple[datetime, int, int]]:
+    """Returns hourly buckets with every result of an hour a staff-reported outage touches counted as failed.
+
+    The checks may see nothing wrong (a login method's check sees only that it is offered): staff know
+    better, so the uptime beside "Ei toimi" never reads 100 %.
+    """
+    hour = timedelta(hours=1)
+    return [
+        (start, n, n if any(a < start + hour and b > start for a, b in windows) else bad)
+        for start, n, bad in buckets
+    ]
+
+
 def uptime(buckets, start: datetime) -> float | None:
     """Returns the share of non-failed results in hourly buckets [(hour, n, failed)] from start's hour, or None."""
     first = start.replace(minute=0, second=0, microsecond=0)

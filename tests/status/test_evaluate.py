@@ -285,3 +285,14 @@ def test_response_chart_draws_one_point_per_round_at_its_slowest_answer():
     assert len(chart.polyline.split()) == 2 and ys == {round(chart.height - chart.pad - 88 * 150 / 200, 1)}
     single = response_chart(response_points(rows[:2], NOW - timedelta(hours=24), NOW), NOW)
     assert single.polyline == "" and single.dot is not None
+
+
+def test_a_staff_reported_outage_counts_in_uptime_even_when_the_checks_saw_nothing():
+    hours = [(NOW - timedelta(hours=h), 60, 0) for h in range(1, 25)]
+    outage = Notice("wilma-out", "incident", "down", ("wilma",), NOW - timedelta(hours=3), NOW - timedelta(hours=1))
+    minor = Notice("wilma-minor", "incident", "notice", ("wilma",), NOW - timedelta(hours=12), NOW - timedelta(hours=6))
+    history = CheckHistory(hourly={"wilma": hours})
+    wilma = evaluate(CONFIG, [outage, minor], history, NOW).components["wilma"]
+    # The two hours the outage covers (from 3 h ago to 1 h ago) of 24 count as failed; a minor notice does not.
+    assert wilma.uptime["24h"] == pytest.approx(22 / 24)
+    assert evaluate(CONFIG, [minor], history, NOW).components["wilma"].uptime["24h"] == 1.0
