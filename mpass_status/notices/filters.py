@@ -17,13 +17,18 @@ def notice_filter(config: SiteConfig, facet: str | None, value: str | None) -> C
         wanted = set(config.expand([value]))
         return lambda notice: bool(wanted & set(notice.components))
     if facet == "year" and value is not None and value.isdigit() and len(value) == 4:
-        return lambda notice: notice.published.year == int(value)
+        return lambda notice: filed_year(notice) == int(value)
     return None
 
 
+def filed_year(notice: Notice) -> int:
+    """Returns the year a reader sees on a notice: of its start or effective date, else of its publication."""
+    return notice.start.at.year if notice.start else notice.published.year
+
+
 def notice_years(notices) -> list[int]:
-    """Returns the years of publication that the archive's year filter offers, newest first."""
-    return sorted({n.published.year for n in notices}, reverse=True)
+    """Returns the years the archive's year filter offers, newest first."""
+    return sorted({filed_year(n) for n in notices}, reverse=True)
 
 
 def page_count(matches: int, per_page: int) -> int:

@@ -181,4 +181,5 @@ def init_app(app) -> None:
         notice_state=notice_state,
         severity_state=severity_state,
         reason_text=reason_text,
+        component_label=component_label,
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
 
-from ..helpers import notices_folder, write_incident
+from ..helpers import ROOT, notices_folder, write_incident
 
 
 def text_of(client, url: str) -> str:
@@ -67,3 +67,15 @@ def test_a_login_method_row_says_what_its_check_cannot_see(standin_site):
     oidc = next(r for r in re.findall(r"<li>\s*<a class=\"component-name\".*?</li>", fi, re.S) if "OpenID" in r)
     assert "tarjoaa tätä kirjautumistapaa" not in oidc
     assert "Kontrollen kan inte logga in" in text_of(client, "/sv/components/wilma/")
+
+
+def test_the_year_filter_files_a_notice_by_the_date_a_reader_sees_and_titles_the_page(make_site):
+    client = make_site(ROOT / "notices").test_client()
+    year_2022 = client.get("/fi/archive/year/2022/").get_data(as_text=True)
+    # Published no later than 5.11.2021, in effect from 4.1.2022: a reader sees 2022 on it.
+    assert "Tietomalli 1.2 käyttöön 4.1.2022 – tiedote palveluntarjoajille" in year_2022
+    assert "<title>Vuoden 2022 tiedotteet" in year_2022 and "<h1>Vuoden 2022 tiedotteet</h1>" in year_2022
+    assert "tiedote palveluntarjoajille" not in client.get("/fi/archive/year/2021/").get_data(as_text=True)
+    assert "<h1>Häiriöt</h1>" in client.get("/fi/archive/type/incident/").get_data(as_text=True)
+    assert "<h1>Störningar</h1>" in client.get("/sv/archive/type/incident/").get_data(as_text=True)
+    assert "<h1>Meddelanden från 2022</h1>" in client.get("/sv/archive/year/2022/").get_data(as_text=True)
