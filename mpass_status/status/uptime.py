@@ -44,8 +44,7 @@ def with_outages(buckets, windows) -> list[tuple[datetime, int, int]]:
     """
     hour = timedelta(hours=1)
     return [
-        (start, n, n if any(a < start + hour and b > start for a, b in windows) else bad)
-        for start, n, bad in buckets
+        (start, n, n if any(a < start + hour and b > start for a, b in windows) else bad) for start, n, bad in buckets
     ]
 
 

@@ -34,7 +34,7 @@ def test_the_wilma_failure_of_2020_shows_dates_only_and_no_duration(shipped):
 )
 def test_data_model_notices_are_dated_only_as_the_record_allows(shipped, slug):
     assert "Julkaistu viimeistään 5.11.2021" in main_text(shipped, f"/fi/notices/{slug}/")
-    assert "Publicerat senast 5.11.2021" in main_text(shipped, f"/sv/notices/{slug}/")
+    assert "Publicerad senast 5.11.2021" in main_text(shipped, f"/sv/notices/{slug}/")
     assert not list(SHIPPED.glob("2021-10-25-*")), "25.10.2021 is not in the record"
 
 

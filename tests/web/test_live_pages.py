@@ -47,7 +47,7 @@ def test_healthy_broker_turns_the_components_green_with_a_reason(live_app):
     client = live_app.test_client()
     fi = client.get("/fi/").get_data(as_text=True)
     sv = client.get("/sv/").get_data(as_text=True)
-    assert "Kaikki MPASSidin osat toimivat normaalisti." in fi
+    assert "Kaikki MPASSid:n osat toimivat normaalisti." in fi
     assert "Alla delar av MPASSid fungerar normalt." in sv
     row = component_row(fi, "SAML-rajapinta")
     assert "state-operational" in row and "Automaattinen tarkistus: vastasi" in row and "90 päivää: 100" in row
@@ -61,7 +61,7 @@ def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, brok
     client = live_app.test_client()
     fi = client.get("/fi/").get_data(as_text=True)
     sv = client.get("/sv/").get_data(as_text=True)
-    assert "Kirjautuminen ei onnistu: osa MPASSidista ei toimi." in fi
+    assert "Kirjautuminen ei onnistu: osa MPASSid:stä ei toimi." in fi
     fi_row, sv_row = component_row(fi, "SAML-rajapinta"), component_row(sv, "SAML-gränssnittet")
     assert "state-down" in fi_row and "allekirjoitusvarmenne vanheni" in fi_row
     assert "state-down" in sv_row and "signeringscertifikatet gick ut" in sv_row

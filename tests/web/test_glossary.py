@@ -1,0 +1,69 @@
+"""Every page type, in both languages, uses the glossary's words: no form its "Avoid" columns list."""
+
+import re
+
+import pytest
+from flask import url_for
+
+from mpass_status.web.export import site_urls
+
+from ..helpers import ROOT, build_site
+
+GLOSSARY = ROOT / "docs" / "glossary.md"
+
+
+def avoided() -> dict[str, list[str]]:
+    """Returns {lang: forms to avoid} read from the glossary's table."""
+    forms = {"fi": [], "sv": []}
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and not set(cells[0]) <= {"-", " "} and cells[0] != "English":
+            forms["fi"] += re.findall(r"`([^`]+)`", cells[3])
+            forms["sv"] += re.findall(r"`([^`]+)`", cells[4])
+    return forms
+
+
+def test_the_glossary_lists_forms_to_avoid():
+    forms = avoided()
+    assert "MPASSidin" in forms["fi"] and "Käytettävyys" in forms["fi"] and "Publicerat" in forms["sv"]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    app = build_site(tmp_path_factory.mktemp("glossary"), ROOT / "notices")
+    client = app.test_client()
+    with app.test_request_context():
+        urls = [url_for(endpoint, **values) for endpoint, values in site_urls()]
+    urls = [url for url in urls if url.startswith(("/fi/", "/sv/"))]
+    found = {}
+    for url in urls + ["/fi/ei-sivua/", "/sv/ingen-sida/"]:
+        response = client.get(url)
+        found[url] = response.get_data(as_text=True)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_no_page_or_feed_uses_a_form_the_glossary_says_to_avoid(pages, lang):
+    forms = avoided()[lang]
+    assert forms, "the glossary lists no forms to avoid for this language"
+    mine = {url: text for url, text in pages.items() if url.startswith(f"/{lang}/")}
+    assert len(mine) > 10, sorted(mine)
+    kinds = {url.split("/")[2] for url in mine}
+    assert {"notices", "archive", "components", "about", "accessibility"} <= kinds, kinds
+    misses = [
+        (url, form)
+        for url, text in mine.items()
+        for form in forms
+        if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", re.sub(r"<[^>]+>", " ", text))
+    ]
+    assert misses == []
+
+
+def test_the_glossarys_words_are_the_ones_the_pages_use(pages):
+    """The other side of the check: the preferred forms are there, so the scan reads real text."""
+    fi = " ".join(text for url, text in pages.items() if url.startswith("/fi/"))
+    sv = " ".join(text for url, text in pages.items() if url.startswith("/sv/"))
+    for word in ("Saatavuus", "MPASSid:n", "Yleiset tiedotteet", "koulutuksen järjestäjän"):
+        assert word in fi, word
+    for word in ("Drifttid", "Allmänna meddelanden", "Publicerad"):
+        assert word in sv, word
