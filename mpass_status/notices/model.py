@@ -1,7 +1,7 @@
 """Holds what a notice is once loaded: its fields, timeline and rendered bodies."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 TYPES = ("incident", "maintenance", "change", "announcement")
 SEVERITIES = ("down", "disrupted", "notice")
@@ -9,6 +9,10 @@ STAGES = {
     "incident": ("investigating", "identified", "monitoring", "resolved"),
     "maintenance": ("scheduled", "in_progress", "completed"),
 }
+
+
+# A maintenance break written without an end is planned to last this long (calendars and the API).
+DEFAULT_MAINTENANCE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,14 @@ class Notice:
         if self.type not in ("maintenance", "change") or not self.start:
             return False
         return now < self.start.at
+
+    def planned_end(self) -> datetime | None:
+        """Returns the end, or for a maintenance written without one its start plus DEFAULT_MAINTENANCE."""
+        if self.end:
+            return self.end.at
+        if self.type == "maintenance" and self.start:
+            return self.start.at + DEFAULT_MAINTENANCE
+        return None
 
     def duration(self):
         """Returns how long an ended notice lasted, or None."""

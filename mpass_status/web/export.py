@@ -20,6 +20,7 @@ from mpass_status.notices.model import TYPES
 from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
 from mpass_status.web.feeds.catalog import feed_specs
 from mpass_status.web.feeds.render import FORMATS
+from mpass_status.web.status_api import LISTS
 
 # Health answers are about the live process: an exported copy would always claim health.
 SKIP_ENDPOINTS = {"static", "status_api.healthz", "status_api.readyz"}
@@ -60,8 +61,10 @@ def site_urls():
         listings.append((facet, value, sum(1 for n in notices if keep(n))))
     yield "root", {}
     # The latest results as of the export, for aggregators that read a copy.
-    yield "status_api.summary", {}
-    yield "status_api.status", {}
+    for endpoint in ("summary", "status", "components", *LISTS):
+        yield f"status_api.{endpoint}", {}
+    yield "robots", {}
+    yield "favicon", {}
     for lang in config.languages:
         for endpoint in ("pages.front", "pages.about", "pages.accessibility", "feeds.subscribe", "feeds.calendar"):
             yield endpoint, {"lang": lang}

@@ -21,10 +21,12 @@ from mpass_status.web.language import cookie_for
 MAX_AGE_SECONDS = 30
 MAX_ENTRIES = 2048
 # What is kept: the reader's pages, the feeds and calendars, and the status JSON that aggregators poll
-# (blueprints or endpoints). Health answers are about this moment and never kept.
-CACHEABLE = {"pages", "feeds", "status_api.summary", "status_api.status"}
-# The query parameters a cached path reads; every other parameter is ignored, in the key too.
-DOCUMENTED_QUERIES = {"/api/v2/summary.json": ("lang",), "/api/v2/status.json": ("lang",)}
+# (blueprints or endpoints).
+CACHEABLE = {"pages", "feeds", "status_api"}
+# Health answers are about this moment and never kept.
+UNCACHED = {"status_api.healthz", "status_api.readyz"}
+# The query parameters a cached path reads (by path prefix); every other one is ignored, in the key too.
+DOCUMENTED_QUERIES = {"/api/v2/": ("lang",)}
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,17 @@ def cache_key(environ) -> str:
     cost a render nor take a place in the cache, so it is left out of the key.
     """
     path = environ.get("PATH_INFO", "")
-    wanted = DOCUMENTED_QUERIES.get(path, ())
+    wanted = next((names for prefix, names in DOCUMENTED_QUERIES.items() if path.startswith(prefix)), ())
     kept = [(k, v) for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True) if k in wanted]
     return f"{environ.get('wsgi.url_scheme')}:{path}?{urlencode(sorted(kept))}"
 
 
 def _cacheable() -> bool:
-    return request.method in ("GET", "HEAD") and bool({request.blueprint, request.endpoint} & CACHEABLE)
+    return (
+        request.method in ("GET", "HEAD")
+        and request.endpoint not in UNCACHED
+        and bool({request.blueprint, request.endpoint} & CACHEABLE)
+    )
 
 
 def _store(response):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_babel import format_percent
 
 from mpass_status import runtime
@@ -158,7 +158,19 @@ def page_context():
     return {"site": config, "login_methods": config.login_methods(), "PERCENT_FORMAT": PERCENT_FORMAT}
 
 
+def robots():
+    """Lets every crawler read everything: the site is public, and its notices should be found."""
+    return current_app.response_class("User-agent: *\nAllow: /\n", mimetype="text/plain")
+
+
+def favicon():
+    """Answers the browsers that ask for /favicon.ico with the site's icon."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+
+
 def init_app(app) -> None:
-    """Registers the reader's pages and "/", which sends the reader on to their language."""
+    """Registers the reader's pages, "/" (which sends the reader on to their language), robots and favicon."""
     app.register_blueprint(bp)
     app.add_url_rule("/", "root", root)
+    app.add_url_rule("/robots.txt", "robots", robots)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)

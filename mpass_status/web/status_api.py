@@ -16,6 +16,8 @@ bp = Blueprint("status_api", __name__)
 # Statuspage's incident impact for each notice severity.
 IMPACT = {"down": "major", "disrupted": "minor", "notice": "none", None: "none"}
 PAGE_ID = "mpassid"
+# The newest this many incidents or maintenances in a list, as Statuspage returns them.
+LIMIT = 50
 
 
 def _iso(moment: datetime | None, tz) -> str | None:
@@ -113,22 +115,25 @@ def _notice_json(notice, config, lang, components, now):
         status = "in_progress" if notice.is_ongoing(now) else "scheduled"
     else:
         status = updates[0].stage if updates else "investigating"
-    start, end = notice.start_at, notice.end_at
+    start = notice.start_at
+    first = {stage: min(u.time.at for u in updates if u.stage == stage) for stage in {u.stage for u in updates}}
+    resolved = first.get("resolved") or first.get("completed")
     body = {
         "id": notice.id,
         "name": notice.text("title", lang).value,
         "status": status,
         "created_at": _iso(notice.published, tz),
         "updated_at": _iso(notice.updated, tz),
-        "monitoring_at": None,
-        "resolved_at": None,
+        "monitoring_at": _iso(first.get("monitoring"), tz),
+        "resolved_at": _iso(resolved, tz),
         "started_at": _iso(start, tz),
         "impact": "maintenance" if notice.type == "maintenance" else IMPACT.get(notice.severity, "none"),
         "shortlink": absolute(config, "pages.notice", lang=lang, slug=notice.slug),
         "page_id": PAGE_ID,
         "incident_updates": [
             {
-                "id": f"{notice.id}-{n}",
+                # Stable for good: a new update never renumbers the older ones.
+                "id": f"{notice.id}-{u.stamp}",
                 "status": u.stage,
                 "body": notice.update_text(u, lang).value,
                 "created_at": _iso(u.time.at, tz),
@@ -136,12 +141,12 @@ def _notice_json(notice, config, lang, components, now):
                 "display_at": _iso(u.time.at, tz),
                 "incident_id": notice.id,
             }
-            for n, u in enumerate(updates)
+            for u in updates
         ],
         "components": [c for c in components if c["id"] in notice.components],
     }
     if notice.type == "maintenance":
-        body["scheduled_for"], body["scheduled_until"] = _iso(start, tz), _iso(end, tz)
+        body["scheduled_for"], body["scheduled_until"] = _iso(start, tz), _iso(notice.planned_end(), tz)
     return body
 
 
@@ -152,14 +157,10 @@ def _summary(now):
     moments = [live_now.last_round] + [n.updated for n in notices if n.updated <= now]
     updated = max((m for m in moments if m), default=None)
     components = _components(config, live_now, lang, updated)
-    incidents = [
-        _notice_json(n, config, lang, components, now) for n in notices if n.type == "incident" and n.is_ongoing(now)
-    ]
-    maintenances = [
-        _notice_json(n, config, lang, components, now)
-        for n in notices
-        if n.type == "maintenance" and not n.cancelled and (n.is_ongoing(now) or n.is_upcoming(now))
-    ]
+
+    def shown(kept):
+        return [_notice_json(n, config, lang, components, now) for n in notices if kept(n)][:LIMIT]
+
     status = {
         "indicator": live_now.indicator,
         "description": live_now.description,
@@ -169,19 +170,29 @@ def _summary(now):
         "mpass_cause": live_now.cause,
         "mpass_checks_available": not live_now.checks_unavailable,
     }
+    maintenance = [n for n in notices if n.type == "maintenance" and not n.cancelled]
     return {
         "page": _page(config, lang, updated),
         "components": components,
-        "incidents": incidents,
-        "scheduled_maintenances": maintenances,
+        "incidents": shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
+        "scheduled_maintenances": shown(lambda n: n in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
         "status": status,
+        # What the other endpoints list, built here once.
+        "_all_incidents": shown(lambda n: n.type == "incident"),
+        "_all_maintenances": shown(lambda n: n in maintenance),
+        "_upcoming": shown(lambda n: n in maintenance and n.is_upcoming(now)),
+        "_active": shown(lambda n: n in maintenance and n.is_ongoing(now)),
     }
+
+
+def _public(body: dict) -> dict:
+    return {key: value for key, value in body.items() if not key.startswith("_")}
 
 
 @bp.route("/api/v2/summary.json")
 def summary():
     """Returns page, components, unresolved incidents, maintenances and status in Statuspage's shape."""
-    return jsonify(_summary(datetime.now(UTC)))
+    return jsonify(_public(_summary(datetime.now(UTC))))
 
 
 @bp.route("/api/v2/status.json")
@@ -189,6 +200,43 @@ def status():
     """Returns the page and its overall status indicator in Statuspage's shape."""
     body = _summary(datetime.now(UTC))
     return jsonify({"page": body["page"], "status": body["status"]})
+
+
+@bp.route("/api/v2/components.json")
+def components():
+    """Returns the page and every component and group."""
+    body = _summary(datetime.now(UTC))
+    return jsonify({"page": body["page"], "components": body["components"]})
+
+
+# Statuspage's list endpoints: (path, key of the list, what _summary holds for it).
+LISTS = {
+    "incidents": ("/api/v2/incidents.json", "incidents", "_all_incidents"),
+    "unresolved": ("/api/v2/incidents/unresolved.json", "incidents", "incidents"),
+    "maintenances": ("/api/v2/scheduled-maintenances.json", "scheduled_maintenances", "_all_maintenances"),
+    "upcoming": ("/api/v2/scheduled-maintenances/upcoming.json", "scheduled_maintenances", "_upcoming"),
+    "active": ("/api/v2/scheduled-maintenances/active.json", "scheduled_maintenances", "_active"),
+}
+
+
+def _list_view(key: str, source: str):
+    def view():
+        body = _summary(datetime.now(UTC))
+        return jsonify({"page": body["page"], key: body[source]})
+
+    return view
+
+
+for _name, (_path, _key, _source) in LISTS.items():
+    bp.add_url_rule(_path, _name, _list_view(_key, _source))
+
+
+@bp.after_request
+def _open_to_other_origins(response):
+    # Everything here is public: widgets and dashboards on other sites may read it.
+    if request.method in ("GET", "HEAD") and request.endpoint not in ("status_api.healthz", "status_api.readyz"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.route("/healthz")

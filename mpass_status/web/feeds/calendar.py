@@ -43,7 +43,9 @@ def _times(notice: Notice, config: SiteConfig):
         return start.at.date(), last + timedelta(days=1)
     begins = start.at.astimezone(config.timezone)
     if end is None:
-        return begins, None
+        # An open maintenance has its planned length, so calendars show a block, not a point.
+        planned = notice.planned_end()
+        return begins, planned.astimezone(config.timezone) if planned else None
     if end.has_time:
         return begins, end.at.astimezone(config.timezone)
     return begins, datetime.combine(end.at.date() + timedelta(days=1), time(0), tzinfo=config.timezone)

@@ -105,6 +105,14 @@ def feed_links() -> list[dict]:
     ]
 
 
+@bp.after_request
+def _open_to_other_origins(response):
+    # Feeds and calendars are public: a dashboard or widget on another site may read them.
+    if response.mimetype != "text/html":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def init_app(app) -> None:
     """Registers the feeds' routes and the templates' feed_links()."""
     app.jinja_env.globals["feed_links"] = feed_links
