@@ -1,9 +1,10 @@
 """Writes the calendar of maintenance breaks and changes as iCalendar (icalendar), in one language."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, gettext
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event, Timezone
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.limits import FORBIDDEN
@@ -108,7 +109,69 @@ def render_calendar(notices, lang: str, config: SiteConfig) -> bytes:
         calendar.add("x-published-ttl", "PT1H")
         for notice in chosen:
             calendar.add_component(_event(notice, lang, config))
-        # Transitions only for the years the events span, not the default decades.
-        years = [n.start.at.year for n in chosen] or [SEQUENCE_EPOCH.year]
-        calendar.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
+        calendar.add_component(vtimezone(config.timezone))
     return calendar.to_ical()
+
+
+def _transitions(tz: ZoneInfo, year: int) -> list[datetime]:
+    """Returns the UTC moments in year when tz's offset changes, found hour by hour."""
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    found, offset = [], moment.astimezone(tz).utcoffset()
+    while moment.year == year:
+        step = moment + timedelta(hours=1)
+        if step.astimezone(tz).utcoffset() != offset:
+            found.append(step)
+            offset = step.astimezone(tz).utcoffset()
+        moment = step
+    return found
+
+
+def _rule_part(tz: ZoneInfo, change: datetime, name: str) -> Component:
+    """Writes one transition as the zone's yearly rule: 'the last Sunday of March at 03:00 local time'."""
+    before, after = (change - timedelta(hours=1)).astimezone(tz), change.astimezone(tz)
+    # DTSTART is the wall-clock time of the change, read on the clock before it.
+    local = change.astimezone(timezone(before.utcoffset())).replace(tzinfo=None)
+    month_days = (date(local.year + local.month // 12, local.month % 12 + 1, 1) - timedelta(days=1)).day
+    week = -1 if local.day + 7 > month_days else (local.day - 1) // 7 + 1
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[local.weekday()]
+    part = Component()
+    part.name = name
+    part.add("tzname", after.tzname())
+    part.add("tzoffsetfrom", before.utcoffset())
+    part.add("tzoffsetto", after.utcoffset())
+    part.add("dtstart", local.replace(year=1970, day=1) + timedelta(days=_day_in_1970(local, week)))
+    part.add("rrule", {"freq": "yearly", "bymonth": local.month, "byday": f"{week}{weekday}"})
+    return part
+
+
+def _day_in_1970(local: datetime, week: int) -> int:
+    # The rule's first occurrence in 1970, the conventional base year, as days after the 1st.
+    first = date(1970, local.month, 1)
+    days = [first + timedelta(days=d) for d in range(31) if (first + timedelta(days=d)).month == local.month]
+    matching = [d for d in days if d.weekday() == local.weekday()]
+    return (matching[week] if week < 0 else matching[week - 1]).day - 1
+
+
+def vtimezone(tz: ZoneInfo) -> Timezone:
+    """Returns tz as a VTIMEZONE of yearly rules (RRULE), as Outlook and vobject read it right.
+
+    Listing each year's transitions (RDATE) instead made vobject, and by reports Outlook, put every
+    summer-time event an hour late.
+    """
+    zone = Timezone()
+    zone.add("tzid", tz.key)
+    changes = _transitions(tz, SEQUENCE_EPOCH.year)
+    if not changes:
+        offset = datetime(SEQUENCE_EPOCH.year, 1, 1, tzinfo=tz).utcoffset()
+        standard = Component()
+        standard.name = "STANDARD"
+        standard.add("tzname", datetime(SEQUENCE_EPOCH.year, 1, 1, tzinfo=tz).tzname())
+        standard.add("tzoffsetfrom", offset)
+        standard.add("tzoffsetto", offset)
+        standard.add("dtstart", datetime(1970, 1, 1))
+        zone.add_component(standard)
+        return zone
+    for change in changes:
+        after = change.astimezone(tz)
+        zone.add_component(_rule_part(tz, change, "DAYLIGHT" if after.dst() else "STANDARD"))
+    return zone
