@@ -65,10 +65,17 @@ class LiveStatus:
     cause: str | None = None
     # True when the check results could not be read: only staff notices speak.
     checks_unavailable: bool = False
+    # True when a part of the broker itself in production is down (not only a login method).
+    production_down: bool = False
 
     @property
     def indicator(self) -> str:
-        """Returns Statuspage's overall indicator: none, minor, major or maintenance (unknown is not none)."""
+        """Returns Statuspage's overall indicator: none, minor, major or critical (unknown is not none).
+
+        Critical is kept for the broker itself down in production: every login of every school fails.
+        """
+        if self.state == "down" and self.production_down:
+            return "critical"
         return INDICATORS[self.state][0]
 
     @property
@@ -259,4 +266,11 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
         components=components,
         cause=unknown_cause(states) if state == "unknown" else None,
         checks_unavailable=history.unavailable is not None,
+        production_down=any(states[c].state == "down" for c in production_parts(config)),
     )
+
+
+def production_parts(config: SiteConfig) -> set[str]:
+    """Returns the components of the broker itself in production: checked there, and not login methods."""
+    checked = {c for check in config.checks if check.environment == "production" for c in check.components}
+    return checked - config.login_methods()

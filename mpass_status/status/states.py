@@ -17,7 +17,8 @@ INDICATORS = {
     "down": ("major", "Major Service Outage"),
     "disrupted": ("minor", "Minor Service Outage"),
     "degraded": ("minor", "Minor Service Outage"),
-    "maintenance": ("maintenance", "Service Under Maintenance"),
+    # Statuspage's indicator is one of none, minor, major and critical: maintenance is not among them.
+    "maintenance": ("minor", "Service Under Maintenance"),
     # Statuspage has no "unknown": never "none", which clients show as all well (LiveStatus says why).
     "unknown": ("minor", "Status unknown"),
     "operational": ("none", "All Systems Operational"),

@@ -65,7 +65,7 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
         # Judged by target: the test environment still answers and says so; the references answer, so this is
         # the broker's outage and not the site's own network.
         assert {states(summary)[c] for c in TEST} == {"operational"}
-        assert summary["status"]["indicator"] == "major"
+        assert summary["status"]["indicator"] == "critical"
         assert "Kirjautuminen ei onnistu" in answer(base + "/fi/")[1].decode()
         assert answer(base + "/readyz")[0] == 200
         # Three failures at retry_interval (1 s) after the first one, with 2-second intervals.

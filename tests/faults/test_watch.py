@@ -66,7 +66,7 @@ def test_both_environments_refusing_while_the_references_answer_is_down_everywhe
         )
         took = time.monotonic() - started
     body = summary_of(client)
-    assert body["status"]["indicator"] == "major" and took < 15
+    assert body["status"]["indicator"] == "critical" and took < 15
     assert "Kirjautuminen ei onnistu" in client.get("/fi/").get_data(as_text=True)
     assert "Inloggningen misslyckas" in client.get("/sv/").get_data(as_text=True)
 

@@ -168,7 +168,7 @@ def test_overall_indicator_like_statuspage():
         "Status unknown: some components have no check results yet",
     )
     maintenance = replace(up, state="maintenance")
-    assert _indicator({"a": up, "b": maintenance}) == ("maintenance", "Service Under Maintenance")
+    assert _indicator({"a": up, "b": maintenance}) == ("minor", "Service Under Maintenance")
     assert _indicator({})[0] == "minor"
 
 
@@ -225,7 +225,8 @@ def test_evaluate_gives_every_component_its_state_reason_and_uptime():
         "unknown",
     )
     assert live.components["test-saml"].state == "unknown" and live.components["test-saml"].uptime["90d"] is None
-    assert (live.state, live.indicator, live.last_round) == ("down", "major", NOW - timedelta(minutes=1))
+    # The broker itself is down in production: critical.
+    assert (live.state, live.indicator, live.last_round) == ("down", "critical", NOW - timedelta(minutes=1))
     # With no history at all, nothing is green and no uptime is claimed.
     empty = evaluate(CONFIG, [], CheckHistory(), NOW)
     assert {c.state for c in empty.components.values()} == {"unknown"}
@@ -296,3 +297,19 @@ def test_a_staff_reported_outage_counts_in_uptime_even_when_the_checks_saw_nothi
     # The two hours the outage covers (from 3 h ago to 1 h ago) of 24 count as failed; a minor notice does not.
     assert wilma.uptime["24h"] == pytest.approx(22 / 24)
     assert evaluate(CONFIG, [minor], history, NOW).components["wilma"].uptime["24h"] == 1.0
+
+
+def test_critical_is_kept_for_the_broker_itself_down_in_production():
+    down = [result(NOW - timedelta(minutes=m), "failed") for m in (3, 2, 1)]
+
+    def history(component, check_id):
+        return CheckHistory(
+            recent={component: {check_id: [r.with_(component=component, check_id=check_id) for r in down]}}
+        )
+
+    broker = evaluate(CONFIG, [], history("prod-oidc", "prod-oidc-discovery"), NOW)
+    assert (broker.state, broker.indicator) == ("down", "critical")
+    wilma = evaluate(CONFIG, [], history("wilma", "prod-authsources"), NOW)
+    assert wilma.components["wilma"].state == "down" and wilma.indicator == "major"
+    test_env = evaluate(CONFIG, [], history("test-oidc", "test-oidc-discovery"), NOW)
+    assert test_env.indicator == "major"

@@ -27,7 +27,7 @@ def test_fault_to_live_status_through_thresholds_and_recovery(standin_site, brok
     assert live.components["prod-saml"].reason.startswith("signing certificate expired on ")
     assert live.components["opinsys"].reason == "source Opinsys no longer offered"
     assert live.components["wilma"].state == "operational"
-    assert (live.indicator, live.last_round is not None) == ("major", True)
+    assert (live.indicator, live.last_round is not None) == ("critical", True)
     broker.clear()
     run_round(config, db)
     assert prod_saml().code == "recovering"

@@ -93,7 +93,7 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
     )
     assert components["production"]["group"] and components["production"]["status"] == "major_outage"
     assert components["test-oidc"]["status"] == "operational"
-    assert client.get("/api/v2/status.json").get_json()["status"]["indicator"] == "major"
+    assert client.get("/api/v2/status.json").get_json()["status"]["indicator"] == "critical"
     broker.clear()
     _round(site)
     _round(site)
