@@ -1,5 +1,6 @@
 """The Statuspage v2 public API, whole: every endpoint clients call, ids that never move, open to other origins."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,3 +83,14 @@ def test_robots_and_favicon_answer(client):
     with client.get("/favicon.ico") as icon:
         assert icon.status_code == 200 and icon.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
         assert icon.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_a_component_page_advertises_its_feeds_and_the_subscribe_page_links_them(client):
+    page = client.get("/fi/components/wilma/").get_data(as_text=True)
+    alternates = re.findall(
+        r'<link rel="alternate" type="application/(?:atom|rss)\+xml" title="[^"]+" href="([^"]+)"', page
+    )
+    assert "/fi/feeds/component/wilma.atom" in alternates and "/fi/feeds/group/sources.rss" in alternates
+    subscribe = client.get("/sv/subscribe/").get_data(as_text=True)
+    assert re.search(r'<a class="feed-open" href="https://[^"]+/sv/feed\.atom">Öppna Atom-flödet', subscribe)
+    assert re.search(r'href="webcal://[^"]+/sv/calendar\.ics">Prenumerera i din kalenderapp', subscribe)

@@ -94,6 +94,12 @@ def feed_links() -> list[dict]:
         spec = find_spec(config, facet, value) or (facet == "component" and find_spec(config, "group", value))
         if spec:
             specs.append(spec)
+    if request.endpoint == "pages.component" and view_args.get("component_id"):
+        # A component's page offers its own feeds and those of its group.
+        component = config.component(view_args["component_id"])
+        for spec in (find_spec(config, "component", component.id), find_spec(config, "group", component.group)):
+            if spec:
+                specs.append(spec)
     return [
         {
             "type": mimetype,
