@@ -54,3 +54,13 @@ def test_a_calendar_of_an_unchecked_notice_carries_no_control_characters(app):
         maintenance = replace(unchecked_notice(), type="maintenance", severity=None, end=Moment(START))
         body = render_calendar([maintenance], "fi", runtime.config(app)).decode("utf-8")
     assert "Wilma-häiriö" in body and "\x0b" not in body and "\x00" not in body
+
+
+def test_an_entry_not_yet_in_the_feeds_language_says_which_language_it_is_in(client):
+    body = client.get("/sv/feed.atom").data
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo
+    pending = [e for e in parsed.entries if "ruotsi-puuttuu" in e.link]
+    assert pending and all(e.title_detail.language == "fi" for e in pending)
+    others = [e for e in parsed.entries if "ruotsi-puuttuu" not in e.link]
+    assert others and all(e.title_detail.language == "sv" for e in others)

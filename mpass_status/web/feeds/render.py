@@ -3,6 +3,7 @@
 from feedgen.feed import FeedGenerator
 from flask import render_template
 from flask_babel import force_locale
+from lxml import etree
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.filters import notice_filter
@@ -20,6 +21,8 @@ from mpass_status.web.labels import (
 )
 
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The newest entries only: the archive keeps the full history.
 LIMIT = 50
 # Minutes an RSS reader may wait between polls; matches the responses' Cache-Control max-age.
@@ -106,4 +109,19 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
             item.category(term=str(TYPE_LABELS[notice.type]))
             for component in notice.components:
                 item.category(term=component_label(config, component, lang))
-    return feed.atom_str(pretty=True) if fmt == "atom" else feed.rss_str(pretty=True)
+    if fmt == "rss":
+        return feed.rss_str(pretty=True)
+    # An entry whose text is not yet in the feed's language says which language it is in.
+    shown_in = {e.id(config, lang): e.notice.text("title", lang).lang for e in entries}
+    return _tag_languages(feed.atom_str(pretty=True), shown_in, lang)
+
+
+def _tag_languages(atom: bytes, shown_in: dict[str, str], lang: str) -> bytes:
+    if all(value == lang for value in shown_in.values()):
+        return atom
+    root = etree.fromstring(atom)
+    for entry in root.iter(f"{{{ATOM}}}entry"):
+        other = shown_in.get(entry.findtext(f"{{{ATOM}}}id"))
+        if other and other != lang:
+            entry.set(XML_LANG, other)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
