@@ -8,10 +8,6 @@ import shutil
 import signal
 import time
 
-import pytest
-
-from mpass_status.standin.broker import StandinBroker
-
 from ..helpers import FIXTURE_NOTICES, write
 from .support import (
     answer,
@@ -29,13 +25,6 @@ from .support import (
 
 PRODUCTION = ("prod-oidc", "prod-saml")
 TEST = ("test-oidc", "test-saml")
-
-
-@pytest.fixture
-def brokers():
-    """A production and a test stand-in of this test's own: refusing ends them for good."""
-    with StandinBroker(slow_seconds=0.8) as production, StandinBroker(slow_seconds=0.8) as test:
-        yield production, test
 
 
 def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_is_replaced(

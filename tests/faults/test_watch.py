@@ -7,11 +7,8 @@ import threading
 import time
 from contextlib import contextmanager
 
-import pytest
-
 from mpass_status import runtime
 from mpass_status.checks.scheduler import watch
-from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
 
 from .support import (
@@ -26,13 +23,6 @@ from .support import (
     wait_until,
     watching,
 )
-
-
-@pytest.fixture
-def brokers():
-    """A production and a test stand-in of this test's own: refusing ends them for good."""
-    with StandinBroker(slow_seconds=0.8) as production, StandinBroker(slow_seconds=0.8) as test:
-        yield production, test
 
 
 def summary_of(client) -> dict:
