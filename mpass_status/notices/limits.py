@@ -7,21 +7,38 @@ markdown untouched and then make the XML of the feeds invalid.
 
 import re
 
+import yaml
+
 # No notice needs more: a field, a language, an update, a list inside it.
 MAX_DEPTH = 20
 # XML 1.0 forbids C0 controls but tab, newline and carriage return; DEL and C1 controls are
 # discouraged and never intended in a notice; U+FFFE, U+FFFF and lone surrogates are not characters.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_DASHES = re.compile(r"(?:-(?:[ \t]+|$))+")
-_BODY_MARKERS = re.compile(r"(?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))+")
+# A notice holds none of those, nor a carriage return (once CRLF is read as LF) or the Unicode line and
+# paragraph separators: YAML breaks lines at them where an editor and the checks below see none.
+UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Block sequence entries and explicit keys and values each open a level on the line that holds them.
+_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
+# A quote marker needs no space after it (">>>" is three quotes); a list marker does.
+_BODY_MARKERS = re.compile(r"(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))+")
+_NAMES = {
+    "\x00": "NUL",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "delete",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+}
 _QUOTE_OPENERS = " \t[{,:"
 
 
 def forbidden_characters(text: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """Returns (line, description) for each line holding a character that XML cannot carry."""
+    """Returns (line, description) for each line holding a character a notice may not hold."""
     found = []
     for number, line in enumerate(text.split("\n"), start=first_line):
-        match = FORBIDDEN.search(line)
+        match = UNWANTED.search(line)
         if match:
             found.append((number, describe(match.group())))
     return found
@@ -29,8 +46,8 @@ def forbidden_characters(text: str, first_line: int = 1) -> list[tuple[int, str]
 
 def describe(character: str) -> str:
     """Names a character as an editor can find it: U+001B (escape) rather than an invisible glyph."""
-    names = {"\x1b": " (escape)", "\x0b": " (vertical tab)", "\x00": " (NUL)"}
-    return f"U+{ord(character):04X}{names.get(character, '')}"
+    name = _NAMES.get(character)
+    return f"U+{ord(character):04X} ({name})" if name else f"U+{ord(character):04X}"
 
 
 def front_matter_too_deep(front: str, first_line: int) -> int | None:
@@ -46,8 +63,8 @@ def front_matter_too_deep(front: str, first_line: int) -> int | None:
             while indents and indents[-1] >= indent:
                 indents.pop()
             indents.append(indent)
-            dashes = _DASHES.match(stripped)
-            block = len(indents) + (dashes.group().count("-") if dashes else 0)
+            opened = _INDICATORS.match(stripped)
+            block = len(indents) + (len(re.findall("[-?:]", opened.group())) if opened else 0)
         quote = None
         previous = " "
         for character in line:
@@ -81,4 +98,21 @@ def body_too_deep(body: str, first_line: int) -> int | None:
         depth = (len(line) - len(stripped)) // 2 + len(re.findall(r"[>*+-]|\d[.)]", markers.group()))
         if depth > MAX_DEPTH:
             return number
+    return None
+
+
+def yaml_too_deep(front: str, loader, first_line: int) -> int | None:
+    """Returns the line where the YAML parser's own events nest deeper than MAX_DEPTH, before any node is built.
+
+    The parser keeps its state in lists and never recurses; only composing nodes does. So this bounds
+    the composer whatever the reading of the raw text above has missed.
+    """
+    depth = 0
+    for event in yaml.parse(front, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + first_line
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None

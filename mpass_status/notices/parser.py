@@ -8,12 +8,13 @@ import yaml
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.limits import (
-    FORBIDDEN,
     MAX_DEPTH,
+    UNWANTED,
     body_too_deep,
     describe,
     forbidden_characters,
     front_matter_too_deep,
+    yaml_too_deep,
 )
 from mpass_status.notices.markdown import render_block, render_inline
 from mpass_status.notices.model import SEVERITIES, STAGES, TYPES, Notice, Update
@@ -90,7 +91,7 @@ class _Reader:
         if not node.style and node.value in _NULLS:  # plain style: None, or "" from libyaml
             return None, line
         # A YAML escape ("\x0b", "\e") writes a control character the raw text does not show.
-        character = FORBIDDEN.search(node.value)
+        character = UNWANTED.search(node.value)
         if character:
             self.error(line, f"the value holds the control character {describe(character.group())}; remove the escape")
         return node.value, line
@@ -234,7 +235,8 @@ def parse_notice(
     except (RecursionError, MemoryError) as exc:
         reader.error(1, f"the file could not be read ({type(exc).__name__}): simplify its structure")
     except Exception as exc:  # noqa: BLE001 - one file must never take the others down
-        reader.error(1, f"the file could not be read: {type(exc).__name__}: {exc}"[:300])
+        # repr: the message may quote the file, and must not carry its control characters to a terminal.
+        reader.error(1, f"the file could not be read: {type(exc).__name__}: {str(exc)!r}"[:300])
     return None, reader.problems
 
 
@@ -281,6 +283,10 @@ def _parse(path: Path, reader: _Reader) -> Notice | None:
     front, body, body_line = _split_front_matter(text, reader)
     _refuse_what_parsers_cannot_take(text, front, body, body_line, reader)
     try:
+        deep = yaml_too_deep(front, _LOADER, 2)
+        if deep is not None:
+            reader.error(deep, f"the front matter nests deeper than {MAX_DEPTH} levels")
+            raise _Invalid
         node = yaml.compose(front, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)

@@ -68,7 +68,10 @@ def load_folder(
     keys = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file() and is_notice_candidate(path):
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError:  # removed or replaced since the folder was listed: the next check sees it
+                continue
             keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
     fresh = [path for key, path in keys if key not in reuse]
     parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))

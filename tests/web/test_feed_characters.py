@@ -1,5 +1,6 @@
 """Characters XML cannot carry never reach a feed, even from a notice that never passed `notices check`."""
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -8,6 +9,7 @@ import pytest
 
 from mpass_status import runtime
 from mpass_status.notices.model import Moment, Notice, Update
+from mpass_status.notices.store import NoticeSet
 from mpass_status.web.feeds.calendar import render_calendar
 from mpass_status.web.feeds.catalog import FeedSpec
 from mpass_status.web.feeds.render import render_feed
@@ -47,6 +49,34 @@ def test_a_feed_of_an_unchecked_notice_with_control_characters_is_valid_xml(app,
     title = parsed.entries[0].title
     assert title.startswith("Wilma-häiriö" if lang == "fi" else "Störning i Wilma")
     assert not any(ord(c) < 32 and c not in "\t\n\r" for c in body.decode("utf-8"))
+
+
+class UncheckedStore:
+    """Serves notices as a store that never ran `notices check` would, in place of the site's own store."""
+
+    def __init__(self, notices):
+        notices = tuple(notices)
+        by_slug = {n.slug: n for n in notices}
+        self.notice_set = NoticeSet(notices, by_slug, {n.id: n for n in notices}, (), "unchecked", time.time())
+
+    def current(self) -> NoticeSet:
+        """Returns the same notices on every request."""
+        return self.notice_set
+
+
+@pytest.mark.parametrize("path", ["/fi/feed.rss", "/fi/feed.atom", "/sv/feed.rss", "/sv/feed.atom"])
+def test_the_sites_feeds_answer_with_valid_xml_whatever_the_store_holds(app, path):
+    app.extensions["notice_store"] = UncheckedStore([unchecked_notice()])
+    with app.test_client().get(path) as response:
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    # The control characters are gone and everything around them is still there.
+    (entry,) = parsed.entries
+    fi = path.startswith("/fi/")
+    assert entry.title.startswith("Wilma-häiriö – " if fi else "Störning i Wilma[31m – ")
+    assert entry.summary == ("Tiivistelmä." if fi else "Sammanfattning.")
+    assert "/notices/2024-02-01-hairio/#update-" in entry.link
 
 
 def test_a_calendar_of_an_unchecked_notice_carries_no_control_characters(app):
