@@ -22,9 +22,12 @@ MAX_REDIRECTS = 3
 MAX_JSON_DEPTH = 64
 # The broker's own words, shown on the component page only: enough to recognise, not to publish.
 DETAIL_CHARS = 200
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero widths).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# One JSON token a match: a whole string (up to the end when unclosed) or a bracket. The possessive loops
+# never backtrack, so the scan stays linear whatever the answer holds (an unclosed string of escaped
+# quotes made the former pattern quadratic: hours of CPU, holding the GIL, for 5 MB).
+_JSON_TOKENS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|([\[{])|[\]}]', re.DOTALL)
 REQUIRED_OIDC = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 SOURCE_KEYS = ("id", "authnsource", "authnSource", "name", "title", "label")
 _NETWORK_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
@@ -106,9 +109,20 @@ def detail(text) -> str:
     return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:DETAIL_CHARS]
 
 
+def same_origin(url: str, other: str) -> bool:
+    """Returns whether two addresses share scheme, host and port (the default port written or not)."""
+    origin = _origin(url)
+    return origin[1] is not None and origin == _origin(other)
+
+
 def _origin(url: str) -> tuple:
     parts = urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        # A port that is no number is nobody's origin.
+        return parts.scheme, None, None
+    return parts.scheme, parts.hostname, port
 
 
 def fetch(client: httpx.Client, url: str, deadline: float, timeout: float, follow: bool = True) -> Fetched:
@@ -124,7 +138,7 @@ def fetch(client: httpx.Client, url: str, deadline: float, timeout: float, follo
         if not (follow and 300 <= status < 400 and location):
             return Fetched(status, headers, body, int((time.monotonic() - start) * 1000), final)
         target = urljoin(final, location)
-        if _origin(target) != _origin(url):
+        if not same_origin(target, url):
             raise CheckFailed(failed("redirect_elsewhere", detail=detail(target)))
         url = target
     raise CheckFailed(failed("too_many_redirects", hops=MAX_REDIRECTS))
@@ -156,8 +170,14 @@ def _read_capped(response: httpx.Response, deadline: float, timeout: float) -> b
     else:
         raise CheckFailed(failed("bad_encoding", detail=detail(encoding)))
     body = bytearray()
+    received = 0
     # Reading in chunks lets a slow drip be cut at the deadline, not only a silent socket.
     for chunk in response.iter_raw(chunk_size=CHUNK):
+        # The bytes on the wire count too: zlib keeps whatever follows the end of the compressed
+        # stream (unused_data), so a small gzip member followed by endless junk would grow unseen.
+        received += len(chunk)
+        if received > MAX_BODY:
+            raise CheckFailed(failed("too_large", limit_mb=MAX_BODY // (1024 * 1024)))
         pending = chunk
         while pending:
             room = MAX_BODY + 1 - len(body)
@@ -172,29 +192,37 @@ def _read_capped(response: httpx.Response, deadline: float, timeout: float) -> b
                 pending = decoder.unconsumed_tail
             if len(body) > MAX_BODY:
                 raise CheckFailed(failed("too_large", limit_mb=MAX_BODY // (1024 * 1024)))
+        if decoder is not None and decoder.eof:
+            # The compressed document is complete; whatever follows is not read.
+            break
         if time.monotonic() > deadline:
             raise CheckFailed(timed_out(timeout))
     return bytes(body)
 
 
-def json_depth(body: bytes) -> int:
-    """Returns how deeply a JSON text nests its arrays and objects (strings left out), without parsing it."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRINGS.sub(b'""', body)):
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def json_nests_deeper(body: bytes, limit: int) -> bool:
+    """Returns whether a JSON text nests arrays and objects deeper than limit, scanning it without parsing."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(body):
+        if token.lastindex:
+            depth += 1
+            if depth > limit:
+                return True
+        elif body[token.start()] != 0x22:  # a closing bracket, not a string
+            depth -= 1
+    return False
 
 
 def fetch_json(client, url, deadline, timeout):
     """Fetches url and returns (decoded JSON, Fetched), failing on 5xx, non-2xx, too deep or non-JSON answers."""
     got = fetch(client, url, deadline, timeout)
     require_success(got)
-    if json_depth(got.body) > MAX_JSON_DEPTH:
+    if json_nests_deeper(got.body, MAX_JSON_DEPTH):
         raise CheckFailed(failed("json_too_deep", got.ms, limit=MAX_JSON_DEPTH))
     try:
         return json.loads(got.body.decode("utf-8")), got
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    # ValueError covers undecodable text, bad JSON and numbers too long to convert (over 4,300 digits).
+    except (ValueError, RecursionError):
         raise CheckFailed(failed("not_json", got.ms, detail=detail(got.content_type))) from None
 
 

@@ -43,6 +43,8 @@ MESSAGES = {
     "jwks_no_signing_key": N_("key set has no signing key"),
     "xml_unsafe": N_("unsafe XML refused (entity declarations)"),
     "xml_invalid": N_("metadata is not well-formed XML"),
+    "xml_too_deep": N_("metadata nests deeper than %(limit)s levels"),
+    "xml_too_many_elements": N_("metadata has more than %(limit)s elements"),
     "not_entity_descriptor": N_("metadata is not an EntityDescriptor"),
     "entity_id_mismatch": N_("the metadata names an entityID other than %(expected)s"),
     "metadata_expired": N_("metadata expired on %(date)s"),

@@ -7,11 +7,11 @@ import ssl
 import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, TreeBuilder
 
 from cryptography import x509
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
 from mpass_status.checks.http import (
     CheckFailed,
@@ -27,6 +27,48 @@ MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
 # The SSL verify code OpenSSL gives for an expired certificate.
 X509_V_ERR_CERT_HAS_EXPIRED = 10
+# One broker's metadata nests about eight levels and holds some hundreds of elements; 5 MB of bare
+# tags would make over a million elements (200 MB held) and nesting that only an attack has.
+MAX_XML_DEPTH = 64
+MAX_XML_ELEMENTS = 100_000
+
+
+class _Overgrown(Exception):
+    """Stops the parser from inside its tree builder, naming the limit that was passed."""
+
+    def __init__(self, code: str, limit: int):
+        super().__init__(code)
+        self.code, self.limit = code, limit
+
+
+class _BoundedBuilder(TreeBuilder):
+    """Builds the tree as ElementTree does, refusing it as soon as it nests too deep or grows too big."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = self.count = 0
+
+    def start(self, tag, attrs):
+        """Opens an element after counting it against the limits."""
+        self.depth += 1
+        self.count += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _Overgrown("xml_too_deep", MAX_XML_DEPTH)
+        if self.count > MAX_XML_ELEMENTS:
+            raise _Overgrown("xml_too_many_elements", MAX_XML_ELEMENTS)
+        return super().start(tag, attrs)
+
+    def end(self, tag):
+        """Closes an element."""
+        self.depth -= 1
+        return super().end(tag)
+
+
+def parse_metadata(body: bytes):
+    """Parses metadata with defusedxml's rules (no entity declarations, nothing external) and bounded size."""
+    parser = DefusedXMLParser(target=_BoundedBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    parser.feed(body)
+    return parser.close()
 
 
 def _day(moment: datetime) -> str:
@@ -68,9 +110,11 @@ def check_saml(check, deadline, now, warn_days) -> Finding:
     require_success(got)
     try:
         # Entity declarations are refused outright: that is how XML bombs and external fetches work.
-        root = fromstring(got.body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = parse_metadata(got.body)
     except DefusedXmlException:
         return failed("xml_unsafe", got.ms)
+    except _Overgrown as exc:
+        return failed(exc.code, got.ms, limit=exc.limit)
     except ParseError as exc:
         return failed("xml_invalid", got.ms, detail=detail(exc))
     if root.tag != f"{MD}EntityDescriptor":

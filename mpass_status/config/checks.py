@@ -1,5 +1,6 @@
 """Reads the [probe] settings and the [[checks]] tables, reporting each mistake at its line."""
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +38,8 @@ CHECK_KEYS = (
     "jwks_hosts",
 )
 TEXT_KEYS = ("expect_text", "issuer", "entity_id", "ca_file")
+# A bare host name or IP address, as urlsplit() gives it: with a scheme, port or path it would never match.
+_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")
 
 
 class _Table:
@@ -150,7 +153,7 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
     ):
         table.error("'expect_status' must be an HTTP status code", "expect_status")
     jwks_hosts = entry.get("jwks_hosts", [])
-    if not isinstance(jwks_hosts, list) or not all(isinstance(h, str) and h and "/" not in h for h in jwks_hosts):
+    if not isinstance(jwks_hosts, list) or not all(isinstance(h, str) and _HOST.fullmatch(h) for h in jwks_hosts):
         table.error("'jwks_hosts' must list host names, such as [\"keys.example.fi\"]", "jwks_hosts")
     elif jwks_hosts and kind != "oidc":
         table.error("'jwks_hosts' belongs to an oidc check", "jwks_hosts")

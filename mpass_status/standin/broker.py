@@ -2,6 +2,7 @@
 
 import functools
 import gzip
+import html
 import json
 import socket
 import ssl
@@ -43,10 +44,21 @@ FAULTS = (
     "deep_json",
     "gzip_bomb",
     "hostile_text",
+    "unclosed_string",
+    "gzip_trailer",
+    "deep_xml",
+    "wide_xml",
+    "long_number",
+    "redirect_loop",
 )
-# What a hostile or broken broker might put into a field the site shows: markup, length, terminal codes.
-HOSTILE_TEXT = '<script>alert("mpass")</script>' + "A" * 500 + "\x1b[31m"
+# What a hostile or broken broker might put into a field the site shows: markup, a terminal colour code,
+# a right-to-left override, length.
+HOSTILE_TEXT = '<script>alert("mpass")</script>\x1b[31m\u202e' + "A" * 500
 DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+# Bytes sent after a complete gzip member: a decoder that kept reading would hold them all.
+GZIP_TRAILER_BYTES = 100 * 1024 * 1024
+_MD_OPEN = b'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x">'
+_MD_CLOSE = b"</md:EntityDescriptor>"
 SOURCES = [("wilma", "Wilma"), ("adfs", "ADFS"), ("entra-id", "Entra ID"), ("google", "Google"), ("opinsys", "Opinsys")]
 XML_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -200,9 +212,12 @@ class StandinBroker:
         now = datetime.now(UTC)
         until = now - timedelta(days=1) if fault == "expired_metadata" else now + timedelta(days=7)
         cert = self.signing[{"expiring_cert": "expiring", "expired_cert": "expired"}.get(fault, "valid")]
+        # XML cannot carry the escape character, even as a reference.
+        hostile = HOSTILE_TEXT.replace("\x1b", "")
+        entity_id = html.escape(hostile if fault == "hostile_text" else self.entity_id, quote=True)
         return f"""<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
-    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{self.entity_id}"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{entity_id}"
     validUntil="{until.strftime("%Y-%m-%dT%H:%M:%SZ")}">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
     <md:KeyDescriptor use="signing">
@@ -227,6 +242,21 @@ class StandinBroker:
             for ident, title in SOURCES
             if not (fault == "vanished_source" and title == self.vanished_source)
         ]
+
+
+@functools.cache
+def hostile_body(fault: str) -> tuple[bytes, str]:
+    """Returns the body and media type of a fault that sends a few MB, made when first asked for."""
+    if fault == "unclosed_string":
+        # A JSON string that never closes, full of escaped quotes: a backtracking scanner chews it for hours.
+        return b'"' + b'\\"' * 2_000_000, "application/json"
+    if fault == "long_number":
+        # Python refuses to turn more than 4,300 digits into a number.
+        return b'{"issuer": ' + b"7" * 5000 + b"}", "application/json"
+    if fault == "deep_xml":
+        return _MD_OPEN + b"<a>" * 200_000 + b"</a>" * 200_000 + _MD_CLOSE, "application/samlmetadata+xml"
+    # wide_xml: a million empty elements in 4 MB; a parser keeping them all would hold hundreds of MB.
+    return _MD_OPEN + b"<a/>" * 1_000_000 + _MD_CLOSE, "application/samlmetadata+xml"
 
 
 def _handler(broker: StandinBroker):
@@ -257,12 +287,21 @@ def _handler(broker: StandinBroker):
                 return self._send(200, HTML, "text/html; charset=utf-8")
             elif fault == "redirect_same" and "moved" not in parts.query:
                 return self._send(302, b"", "text/plain", location=parts.path + "?moved=1")
+            elif fault == "redirect_loop":
+                # Always one more hop on the same host: only a hop limit ends it.
+                hop = int(parse_qs(parts.query).get("hop", ["0"])[0]) + 1
+                return self._send(302, b"", "text/plain", location=f"{parts.path}?hop={hop}")
             elif fault == "redirect_elsewhere":
                 return self._send(302, b"", "text/plain", location=broker.elsewhere + parts.path)
             elif fault == "deep_json":
                 return self._send(200, DEEP_JSON, "application/json")
             elif fault == "gzip_bomb":
                 return self._send(200, broker.gzip_bomb, "application/json", encoding="gzip")
+            elif fault in ("unclosed_string", "long_number", "deep_xml", "wide_xml"):
+                return self._send(200, *hostile_body(fault))
+            elif fault == "gzip_trailer":
+                status, body, media = self._document(parts.path, None)
+                return self._send(status, gzip.compress(body), media, encoding="gzip", trailer=GZIP_TRAILER_BYTES)
             status, body, media = self._document(parts.path, fault)
             if fault == "truncated":
                 body = body[: len(body) // 2]
@@ -295,7 +334,8 @@ def _handler(broker: StandinBroker):
                 return self._send(400, str(exc).encode(), "text/plain")
             self._send(200, json.dumps({"faults": broker.faults, "tls": broker.tls_mode}).encode(), "application/json")
 
-        def _send(self, status, body, media, location=None, encoding=None):
+        def _send(self, status, body, media, location=None, encoding=None, trailer=0):
+            # trailer: that many zero bytes follow the body, written in pieces rather than held.
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", media)
@@ -303,9 +343,12 @@ def _handler(broker: StandinBroker):
                     self.send_header("Location", location)
                 if encoding:
                     self.send_header("Content-Encoding", encoding)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(body) + trailer))
                 self.end_headers()
                 self.wfile.write(body)
+                piece = bytes(64 * 1024)
+                for start in range(0, trailer, len(piece)):
+                    self.wfile.write(piece[: trailer - start])
             except OSError:
                 # The prober gave up on this request (timeout) and closed its end.
                 self.close_connection = True

@@ -111,6 +111,18 @@ url = "https://broker.example/idp/profile/oidc/authorize"
             "check h: unknown setting 'timout'",
             "timout",
         ),
+        (
+            'id = "i"\nkind = "oidc"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\n'
+            'issuer = "https://x.example"\njwks_hosts = ["keys.example.fi:443"]',
+            "check i: 'jwks_hosts' must list host names",
+            "jwks_hosts",
+        ),
+        (
+            'id = "j"\nkind = "http"\nenvironment = "test"\ncomponent = "test-oidc"\nurl = "https://x.example"\n'
+            'jwks_hosts = ["keys.example.fi"]',
+            "check j: 'jwks_hosts' belongs to an oidc check",
+            "jwks_hosts",
+        ),
     ],
 )
 def test_mistakes_are_named_with_the_check_id_at_their_line(tmp_path, check, expected, key):
