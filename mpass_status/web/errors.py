@@ -21,13 +21,15 @@ FALLBACK = """<!doctype html>
 
 
 def _render(error: HTTPException):
+    # The exception's own headers belong to the answer: Allow on a 405, Retry-After on a 503.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     try:
         # The URL's language may be the very thing that was wrong: fall back to the reader's.
         settle_language()
-        return render_template("error.html", error=error), error.code
+        return render_template("error.html", error=error), error.code, headers
     except Exception:  # noqa: BLE001 - the error page must answer whatever broke
         log.exception("error page could not be rendered")
-        return FALLBACK, error.code, {"Content-Type": "text/html; charset=utf-8"}
+        return FALLBACK, error.code, [*headers, ("Content-Type", "text/html; charset=utf-8")]
 
 
 def _unexpected(error: Exception):

@@ -8,13 +8,14 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from flask import current_app, g, request
 from werkzeug.http import is_resource_modified
 
 from mpass_status import runtime
 from mpass_status.web.language import cookie_for
+from mpass_status.web.security import MAX_QUERY_BYTES
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
 # "updated" time never drift far from the truth.
@@ -25,8 +26,9 @@ MAX_ENTRIES = 2048
 CACHEABLE = {"pages", "feeds", "status_api"}
 # Health answers are about this moment and never kept.
 UNCACHED = {"status_api.healthz", "status_api.readyz"}
-# The query parameters a cached path reads (by path prefix); every other one is ignored, in the key too.
-DOCUMENTED_QUERIES = {"/api/v2/": ("lang",)}
+# The only query a cached path reads: the status API's `?lang=` (its first value if that is a site
+# language, else the first language, as status_api reads it). Every other query is left out of the key.
+LANGUAGE_QUERY_PATHS = "/api/v2/"
 
 
 @dataclass(frozen=True)
@@ -119,16 +121,19 @@ def _version(app) -> tuple:
     return runtime.notices(app).version, status_version(app)
 
 
-def cache_key(environ) -> str:
-    """Returns the key of a request: scheme (HTTPS responses carry HSTS), path and the documented query.
+def cache_key(environ, languages: tuple[str, ...]) -> str:
+    """Returns the key of a request: scheme (HTTPS responses carry HSTS), path and the language the API reads.
 
-    No page reads a query except the status API's `?lang=`; anything else (`?bust=123`) must neither
-    cost a render nor take a place in the cache, so it is left out of the key.
+    No page reads a query except the status API's `?lang=`; anything else (`?bust=123`, `?lang=x123`,
+    `?lang=sv&lang=fi`) must neither cost a render nor take a place in the cache, nor get another
+    reader's answer, so the key holds the language the API will answer in, not the query.
     """
-    path = environ.get("PATH_INFO", "")
-    wanted = next((names for prefix, names in DOCUMENTED_QUERIES.items() if path.startswith(prefix)), ())
-    kept = [(k, v) for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True) if k in wanted]
-    return f"{environ.get('wsgi.url_scheme')}:{path}?{urlencode(sorted(kept))}"
+    key = f"{environ.get('wsgi.url_scheme')}:{environ.get('PATH_INFO', '')}"
+    if not environ.get("PATH_INFO", "").startswith(LANGUAGE_QUERY_PATHS):
+        return key
+    query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    asked = next((value for name, value in query if name == "lang"), None)
+    return f"{key}?lang={asked if asked in languages else languages[0]}"
 
 
 def _cacheable() -> bool:
@@ -144,7 +149,7 @@ def _store(response):
     if not _cacheable() or response.status_code != 200 or response.direct_passthrough:
         return response
     app = current_app._get_current_object()
-    cache, key = app.extensions["page_cache"], cache_key(request.environ)
+    cache, key = app.extensions["page_cache"], cache_key(request.environ, runtime.config(app).languages)
     body = response.get_data()
     now = time.time()
     etag = hashlib.sha256(body).hexdigest()[:32]
@@ -175,8 +180,10 @@ class CachedPages:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         entry = None
-        if method in ("GET", "HEAD"):
-            entry = self.app.extensions["page_cache"].get(cache_key(environ), _version(self.app))
+        # An overlong query is refused by Flask (400), cached path or not.
+        if method in ("GET", "HEAD") and len(environ.get("QUERY_STRING", "")) <= MAX_QUERY_BYTES:
+            key = cache_key(environ, runtime.config(self.app).languages)
+            entry = self.app.extensions["page_cache"].get(key, _version(self.app))
         if entry is None:
             return self.wsgi_app(environ, start_response)
         headers = list(entry.headers) + [("X-Cache", "hit")]

@@ -1,8 +1,8 @@
-"""Adds the security headers that every response carries."""
+"""Guards what a request brings in (its Host header, its query) and adds the security headers of every response."""
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import abort, request
 
@@ -33,6 +33,19 @@ def _headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _relative_redirect(response):
+    # Werkzeug's own redirects (an address without its trailing slash) name the host the client sent:
+    # a path alone keeps any Host header out of the answer and works behind any proxy.
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc.lower() == request.host.lower():
+            # Never "//host/…", which a browser would read as another host.
+            path = "/" + parts.path.lstrip("/\\")
+            response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
     return response
 
 
@@ -82,7 +95,8 @@ class HostGuard:
 
 
 def init_app(app) -> None:
-    """Registers the request guard and the header hook, and guards the Host header before anything else."""
+    """Registers the query guard and the header hooks, and guards the Host header before anything else."""
     app.before_request(_refuse_overlong_queries)
     app.after_request(_headers)
+    app.after_request(_relative_redirect)
     app.wsgi_app = HostGuard(app.wsgi_app, urlsplit(runtime.config(app).base_url).netloc)

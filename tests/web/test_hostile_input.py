@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from jinja2 import DictLoader
 
 from ..helpers import VALID, active_markup, notices_folder, write
 
@@ -138,3 +139,23 @@ def test_security_headers_on_every_response(client):
         assert "Strict-Transport-Security" not in response.headers
     secure = client.get("/fi/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_wrong_method_gets_the_error_page_with_the_allowed_methods(client):
+    response = client.post("/sv/about/")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert '<html lang="sv">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("method", "url", "status"), [("GET", "/fi/ei-ole/", 404), ("POST", "/fi/", 405)])
+def test_the_static_error_page_keeps_the_status_and_headers(make_site, method, url, status):
+    app = make_site()
+    # A deployment whose templates went missing: the error page cannot be rendered either.
+    app.jinja_env.loader = DictLoader({})
+    app.jinja_env.cache = {}
+    response = app.test_client().open(url, method=method)
+    assert response.status_code == status and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Sivua ei voitu näyttää" in html and "Sidan kunde inte visas" in html
+    assert ("Allow" in response.headers) == (status == 405)
+    assert response.headers["Content-Security-Policy"]

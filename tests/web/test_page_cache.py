@@ -3,6 +3,8 @@
 import os
 from datetime import UTC, datetime
 
+import pytest
+
 from mpass_status import runtime
 from mpass_status.web.page_cache import PageCache
 
@@ -61,3 +63,35 @@ def test_cached_pages_expire_when_a_notice_starts_or_ends(app):
     assert cache.next_boundary(notices, start - 60) == start
     assert cache.next_boundary(notices, start) == end
     assert cache.next_boundary(notices, end) == float("inf")
+
+
+@pytest.mark.parametrize("path", ["/fi/", "/sv/feed.atom", "/fi/calendar.ics", "/api/v2/status.json"])
+def test_a_burst_of_busting_queries_is_answered_from_one_entry(app, client, path):
+    cache = app.extensions["page_cache"]
+    assert client.get(path).headers["X-Cache"] == "miss"
+    entries = len(cache._entries)
+    for n in range(30):
+        for query in (f"bust={n}", f"lang=x{n}" if path.startswith("/api/") else f"lang=sv&n={n}"):
+            response = client.get(f"{path}?{query}")
+            assert (response.status_code, response.headers["X-Cache"]) == (200, "hit"), query
+    assert client.head(f"{path}?bust=head").headers["X-Cache"] == "hit"
+    assert len(cache._entries) == entries
+
+
+def test_the_api_answers_in_the_language_of_the_first_lang_it_is_given(client):
+    def name(query):
+        return client.get("/api/v2/summary.json" + query).get_json()["page"]["name"]
+
+    finnish, swedish = name(""), name("?lang=sv")
+    # Each order is its own answer, from the cache or not: never the other reader's.
+    assert name("?lang=sv&lang=fi") == swedish and name("?lang=fi&lang=sv") == finnish
+    assert name("?lang=fi&lang=sv") == finnish and name("?bust=1&lang=sv&lang=fi") == swedish
+    assert name("?lang=xx&lang=sv") == finnish and name("?LANG=sv") == finnish
+
+
+def test_an_overlong_query_is_refused_on_a_cached_page_too(client):
+    assert client.get("/sv/").headers["X-Cache"] == "miss"
+    assert client.get("/sv/").headers["X-Cache"] == "hit"
+    response = client.get("/sv/?q=" + "a" * 2000)
+    assert response.status_code == 400 and "X-Cache" not in response.headers
+    assert "Begäran kunde inte behandlas" in response.get_data(as_text=True)
