@@ -12,6 +12,9 @@ from mpass_status.problems import Problem, shown_path
 
 TABLES = ("site", "groups", "components", "probe", "checks", "feeds")
 SITE_KEYS = ("name", "base_url", "languages", "timezone", "contact_email")
+# A group's optional texts: a group's name rarely reads naturally inside a shared sentence
+# ("…koskevat kirjautumistapoja") or after a component's name ("(tuotanto)").
+GROUP_TEXTS = ("qualifier", "feed_description")
 # tomllib names the place of a syntax error only inside its message: "... (at line 12, column 5)".
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -25,14 +28,21 @@ class ConfigError(Exception):
 
 
 def _names(report: Reporter, entry: dict, languages, table: str, index: int = 0, where: str = "") -> dict[str, str]:
-    names = entry.get("name")
-    if not isinstance(names, dict):
-        report.error(f"{where}'name' must be a table of languages", table, index, "name")
+    return _localized(report, entry, "name", languages, table, index, where)
+
+
+def _localized(
+    report: Reporter, entry: dict, key: str, languages, table: str, index: int = 0, where: str = ""
+) -> dict[str, str]:
+    """Reads a text written in every site language: { fi = "…", sv = "…" }."""
+    texts = entry.get(key)
+    if not isinstance(texts, dict):
+        report.error(f"{where}'{key}' must be a table of languages", table, index, key)
         return {lang: "" for lang in languages}
-    missing = [lang for lang in languages if not names.get(lang)]
+    missing = [lang for lang in languages if not texts.get(lang)]
     if missing:
-        report.error(f"{where}name lacks {', '.join(missing)}", table, index, "name")
-    return {lang: str(names.get(lang, "")) for lang in languages}
+        report.error(f"{where}{key} lacks {', '.join(missing)}", table, index, key)
+    return {lang: str(texts.get(lang, "")) for lang in languages}
 
 
 def _entries(report: Reporter, data: dict, table: str) -> list[dict]:
@@ -47,11 +57,14 @@ def _groups(report: Reporter, data: dict, languages) -> tuple[Group, ...]:
     groups = []
     for index, entry in enumerate(_entries(report, data, "groups")):
         where = f"group {entry.get('id')}: "
-        report.unknown_keys(entry, ("id", "name"), "groups", index, where)
+        report.unknown_keys(entry, ("id", "name", *GROUP_TEXTS), "groups", index, where)
         if not entry.get("id") or not isinstance(entry["id"], str):
             report.error("a group lacks its id", "groups", index)
             continue
-        groups.append(Group(entry["id"], _names(report, entry, languages, "groups", index, where)))
+        names = _names(report, entry, languages, "groups", index, where)
+        given = [key for key in GROUP_TEXTS if key in entry]
+        texts = {key: _localized(report, entry, key, languages, "groups", index, where) for key in given}
+        groups.append(Group(entry["id"], names, **texts))
     return tuple(groups)
 
 

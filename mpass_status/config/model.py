@@ -13,6 +13,10 @@ LANGUAGES = ("fi", "sv")
 class Group:
     id: str
     name: dict[str, str]
+    # Names the group after a component's name where names stand alone ("… (tuotanto)"); None: its name.
+    qualifier: dict[str, str] | None = None
+    # What the group's feed carries, as one sentence per language; None: the generic sentence.
+    feed_description: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

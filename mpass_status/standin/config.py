@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from mpass_status.config import load_config
+from mpass_status.config.loader import GROUP_TEXTS
 from mpass_status.standin.broker import PATHS
 
 SHIPPED = Path(__file__).resolve().parents[2] / "status.toml"
@@ -86,7 +87,11 @@ def standin_config_text(production, test=None, timeout=2, interval=10, probe=Non
         "",
     ]
     for group in site.groups:
-        lines += ["[[groups]]", f"id = {_q(group.id)}", f"name = {_names(group.name)}", ""]
+        lines += ["[[groups]]", f"id = {_q(group.id)}", f"name = {_names(group.name)}"]
+        for key in GROUP_TEXTS:
+            if getattr(group, key):
+                lines.append(f"{key} = {_names(getattr(group, key))}")
+        lines.append("")
     for comp in site.components:
         lines += [
             "[[components]]",

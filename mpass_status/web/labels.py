@@ -65,10 +65,10 @@ OUTCOME_LABELS = {
 CHECK_OUTCOME_STATES = {"ok": "operational", "degraded": "degraded", "failed": "down", "unknown": "unknown"}
 # The legend tells in a sentence what each state means to a reader.
 STATE_MEANINGS = {
-    "operational": _l("Works normally."),
+    "operational": _l("No known problems, and the automatic checks pass."),
     "degraded": _l("Works, but slowly or with minor problems."),
     "disrupted": _l("Works for some users or some of the time."),
-    "down": _l("Does not work."),
+    "down": _l("Nobody can use it: logging in through it fails, or it does not answer."),
     "maintenance": _l("Unavailable or limited during planned maintenance."),
     "unknown": _l("No current information: no automatic check results and no notice."),
 }
@@ -103,7 +103,7 @@ def component_label(config, component_id: str, lang: str) -> str:
     twins = [c for c in config.components if c.name[lang] == component.name[lang]]
     if len(twins) > 1:
         group = next(g for g in config.groups if g.id == component.group)
-        return f"{component.name[lang]} ({group.name[lang]})"
+        return f"{component.name[lang]} ({(group.qualifier or group.name)[lang]})"
     return component.name[lang]
 
 
@@ -131,6 +131,9 @@ def feed_description(spec, config, lang: str) -> str:
         return str(TYPE_FEED_DESCRIPTIONS[spec.value])
     name = component_label(config, spec.value, lang)
     if spec.facet == "group":
+        group = next(g for g in config.groups if g.id == spec.value)
+        if group.feed_description:
+            return group.feed_description[lang]
         return gettext("Notices that affect any part of %(name)s.", name=name)
     return gettext("Notices that affect %(name)s.", name=name)
 

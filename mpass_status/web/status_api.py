@@ -9,7 +9,7 @@ from mpass_status import runtime
 from mpass_status.checks.scheduler import prober_alive
 from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.addresses import absolute
-from mpass_status.web.labels import reason_text
+from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status
 
 bp = Blueprint("status_api", __name__)
@@ -57,7 +57,7 @@ def _components(config, live_now, lang, updated):
         rows.append(
             {
                 "id": comp.id,
-                "name": comp.name[lang],
+                "name": component_label(config, comp.id, lang),
                 "status": live.statuspage_status,
                 "created_at": None,
                 # Without evidence of its own a component is as fresh as the page, never "now".

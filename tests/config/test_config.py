@@ -191,3 +191,15 @@ def test_the_site_stops_at_start_with_path_and_line(tmp_path, command):
     assert done.returncode != 0
     assert f"status.toml:{line}: check prod-saml-metadata: kind must be one of" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Booting worker" not in done.stderr
+
+
+def test_a_groups_optional_texts_need_every_language_at_their_line(tmp_path):
+    path = tmp_path / "status.toml"
+    shipped = SHIPPED_CONFIG.read_text()
+    path.write_text(shipped.replace('qualifier = { fi = "testi", sv = "test" }', 'qualifier = { fi = "testi" }', 1))
+    (problem,) = _problems(path)
+    assert problem.message == "group test: qualifier lacks sv"
+    assert problem.line == _line_of(path, 'qualifier = { fi = "testi" }')
+    path.write_text(shipped.replace('qualifier = { fi = "testi", sv = "test" }', 'qualifer = "testi"', 1))
+    (problem,) = _problems(path)
+    assert "qualifer" in problem.message and problem.line == _line_of(path, "qualifer")

@@ -74,7 +74,7 @@ def test_event_url_resolves_and_text_is_in_the_language(client):
     (sv,) = read(client, "sv").walk("VEVENT")
     assert str(fi["SUMMARY"]) == "Tuotantoympäristön huoltokatko"
     assert str(sv["SUMMARY"]) == "Underhållsavbrott i produktionsmiljön"
-    assert "Gäller: OpenID Connect-gränssnittet (Produktionsmiljö)" in str(sv["DESCRIPTION"])
+    assert "Gäller: OpenID Connect-gränssnittet (produktion)" in str(sv["DESCRIPTION"])
     assert client.get(str(fi["URL"])[len(BASE) :]).status_code == 200
 
 

@@ -28,6 +28,11 @@ def test_the_glossary_lists_forms_to_avoid():
     assert "MPASSidin" in forms["fi"] and "Käytettävyys" in forms["fi"] and "Publicerat" in forms["sv"]
 
 
+def visible(html: str) -> str:
+    """The text a reader sees, tags out and spaces collapsed ("<strong>ny:</strong> rektor" reads "ny: rektor")."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     app = build_site(tmp_path_factory.mktemp("glossary"), ROOT / "notices")
@@ -54,7 +59,7 @@ def test_no_page_or_feed_uses_a_form_the_glossary_says_to_avoid(pages, lang):
         (url, form)
         for url, text in mine.items()
         for form in forms
-        if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", re.sub(r"<[^>]+>", " ", text))
+        if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", visible(text))
     ]
     assert misses == []
 
@@ -65,5 +70,37 @@ def test_the_glossarys_words_are_the_ones_the_pages_use(pages):
     sv = " ".join(text for url, text in pages.items() if url.startswith("/sv/"))
     for word in ("Saatavuus", "MPASSid:n", "Yleiset tiedotteet", "koulutuksen järjestäjän"):
         assert word in fi, word
-    for word in ("Drifttid", "Allmänna meddelanden", "Publicerad"):
+    for word in ("Drifttid", "Allmänna meddelanden", "Publicerad", "Kundtjänst", "användarkoder", "driftlägessida"):
         assert word in sv, word
+    assert "Asiakaspalvelu" in fi
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_each_legend_entry_explains_its_state_without_repeating_its_label(pages, lang):
+    legend = pages[f"/{lang}/"].split('class="legend"', 1)[1].split("</section>", 1)[0]
+    entries = re.findall(r'<span class="state-label">([^<]+)</span></span></dt>\s*<dd>([^<]+)</dd>', legend)
+    assert len(entries) == 6, legend
+    for label, meaning in entries:
+        assert label.lower() not in meaning.lower(), (label, meaning)
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [("fi", "Tiedotteet, jotka koskevat kirjautumistapoja."), ("sv", "Meddelanden som gäller inloggningssätten.")],
+)
+def test_the_subscribe_pages_group_sentences_read_naturally(pages, lang, sentence):
+    assert sentence in visible(pages[f"/{lang}/subscribe/"])
+
+
+@pytest.mark.parametrize(("lang", "other"), [("fi", "Muuta"), ("sv", "Övrigt")])
+def test_the_accessibility_statement_lists_only_what_is_not_accessible(pages, lang, other):
+    html = pages[f"/{lang}/accessibility/"]
+    # The shipped base_url is a placeholder until a deployment sets its own: the statement names no address.
+    assert "example" not in visible(html)
+    sections = re.split(r"<h2>", html)
+    missing = next(
+        part for part in sections if part.startswith(("Ei-saavutettava sisältö<", "Innehåll som inte är tillgängligt<"))
+    )
+    assert missing.count("<p>") == 1 and "<li>" not in missing, missing
+    notes = next(part for part in sections if part.startswith(f"{other}</h2>"))
+    assert notes.count("<li>") == 2

@@ -94,3 +94,17 @@ def test_a_component_page_advertises_its_feeds_and_the_subscribe_page_links_them
     subscribe = client.get("/sv/subscribe/").get_data(as_text=True)
     assert re.search(r'<a class="feed-open" href="https://[^"]+/sv/feed\.atom">Öppna Atom-flödet', subscribe)
     assert re.search(r'href="webcal://[^"]+/sv/calendar\.ics">Prenumerera i din kalenderapp', subscribe)
+
+
+@pytest.mark.parametrize(
+    ("lang", "oidc", "test_oidc"),
+    [
+        ("fi", "OpenID Connect -rajapinta (tuotanto)", "OpenID Connect -rajapinta (testi)"),
+        ("sv", "OpenID Connect-gränssnittet (produktion)", "OpenID Connect-gränssnittet (test)"),
+    ],
+)
+def test_names_standing_alone_tell_production_from_test(client, lang, oidc, test_oidc):
+    names = {c["id"]: c["name"] for c in client.get(f"/api/v2/components.json?lang={lang}").get_json()["components"]}
+    assert (names["prod-oidc"], names["test-oidc"], names["wilma"]) == (oidc, test_oidc, "Wilma")
+    feed = client.get(f"/{lang}/feeds/component/prod-oidc.atom").get_data(as_text=True)
+    assert re.search(rf"<title>[^<]*{re.escape(oidc)} – ", feed), feed[:600]
