@@ -11,7 +11,7 @@ from mpass_status.checks import cli as probe_cli
 from mpass_status.checks.scheduler import start_background
 from mpass_status.config import ConfigError, load_config
 from mpass_status.notices import cli as notices_cli
-from mpass_status.web import dates, errors, export, labels, language, page_cache, pages, security, status_api
+from mpass_status.web import dates, errors, export, hooks, labels, language, page_cache, pages, security, status_api
 from mpass_status.web.feeds import routes as feeds
 
 ROOT = Path(__file__).resolve().parent
@@ -22,6 +22,12 @@ ENVIRONMENT = {
     "STATUS_DATABASE": "DATABASE",
     # Any non-empty value starts the prober inside the site (one per results database).
     "STATUS_PROBE": "PROBE_IN_BACKGROUND",
+    # Publishing from git (`flask notices sync`, POST /hooks/git): the repository, its branch and the
+    # folder in it that holds the notices, and the secret a forge signs its push deliveries with.
+    "STATUS_NOTICES_REMOTE": "NOTICES_REMOTE",
+    "STATUS_NOTICES_BRANCH": "NOTICES_BRANCH",
+    "STATUS_NOTICES_REMOTE_PATH": "NOTICES_REMOTE_PATH",
+    "STATUS_HOOK_SECRET": "HOOK_SECRET",
 }
 
 
@@ -40,6 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE=None,
         NOTICE_CHECK_SECONDS=2.0,
         NOTICES_PER_PAGE=20,
+        NOTICES_REMOTE=None,
+        NOTICES_BRANCH="main",
+        NOTICES_REMOTE_PATH="notices",
+        # The bare clone the sync fetches into: None means instance/notices.git.
+        NOTICES_MIRROR=None,
+        HOOK_SECRET=None,
+        HOOK_MIN_SECONDS=5.0,
     )
     app.config.from_pyfile("config.py", silent=True)
     for variable, key in ENVIRONMENT.items():
@@ -63,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     feeds.init_app(app)
     status_api.init_app(app)
+    hooks.init_app(app)
     export.init_app(app)
     notices_cli.init_app(app)
     probe_cli.init_app(app)

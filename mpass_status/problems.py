@@ -12,10 +12,13 @@ class Problem:
     line: int
     message: str
     warning: bool = False
+    # Where the editor's guide tells how to fix it (a notice's problems), shown after the message.
+    guide: str | None = None
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        link = f" (see {self.guide})" if self.guide else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}{link}"
 
 
 def shown_path(path: Path) -> str:

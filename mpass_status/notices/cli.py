@@ -1,9 +1,12 @@
-"""The staff commands: `flask notices check` validates, `flask notices new` starts a notice.
+"""The staff commands: `flask notices check` validates, `flask notices new` starts a notice, and
+`flask notices sync` publishes the notices of the configured git branch.
 
 The site configuration is checked before any command runs (when the app is created), so a mistake in
 status.toml is reported in the same `path:line: message` form before these commands start.
 """
 
+import hashlib
+import json
 import re
 import sys
 from datetime import datetime
@@ -14,24 +17,64 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mpass_status import runtime
+from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.parser import FILENAME
 from mpass_status.notices.store import is_notice_candidate, load_folder
+from mpass_status.notices.sync import SyncError, from_app
+from mpass_status.problems import Problem
 
-notices_cli = AppGroup("notices", help="Check and create notice files.")
+notices_cli = AppGroup("notices", help="Check, create and publish notice files.")
 TEMPLATE = "_template.md"
 
 
-def _stray_files(folder: Path) -> list[str]:
+def _stray_files(folder: Path) -> list[Problem]:
     # A notice saved as .markdown or .txt would silently never appear: say so.
+    text, topic = message("not_a_notice")
     return [
-        f"{folder.name}/{p.name}:1: warning: not a notice (a notice file ends in .md)"
+        Problem(f"{folder.name}/{p.name}", 1, text, warning=True, guide=guide_link(topic))
         for p in sorted(folder.iterdir())
         if p.is_file() and not is_notice_candidate(p) and p.name != "README.md" and not p.name.startswith(("_", "."))
     ]
 
 
+def _github(problem: Problem) -> str:
+    # A workflow command: GitHub shows it on the file and line of the proposed change.
+    def escape(text, properties=False):
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+    level = "warning" if problem.warning else "error"
+    where = f"file={escape(problem.path, True)},line={problem.line},title={escape('flask notices check', True)}"
+    link = f" (see {problem.guide})" if problem.guide else ""
+    return f"::{level} {where}::{escape(problem.message + link)}"
+
+
+def _gitlab(problems: list[Problem]) -> str:
+    # GitLab's code-quality report: a merge request shows each entry on its file and line.
+    entries = []
+    for problem in problems:
+        fingerprint = hashlib.sha256(f"{problem.path}:{problem.line}:{problem.message}".encode()).hexdigest()
+        entries.append(
+            {
+                "description": problem.message + (f" (see {problem.guide})" if problem.guide else ""),
+                "check_name": "notices-check",
+                "fingerprint": fingerprint,
+                "severity": "minor" if problem.warning else "major",
+                "location": {"path": problem.path, "lines": {"begin": problem.line}},
+            }
+        )
+    return json.dumps(entries, ensure_ascii=False, indent=1)
+
+
 @notices_cli.command("check")
-def check_command():
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "github", "gitlab"]),
+    default="text",
+    help="text: path:line: message; github: workflow annotations; gitlab: a code-quality report (JSON).",
+)
+def check_command(output):
     """Validate every notice and the site configuration; exit 1 on any mistake."""
     folder = Path(current_app.config["NOTICES_DIR"])
     if not folder.is_dir():
@@ -39,12 +82,13 @@ def check_command():
         sys.exit(1)
     # A fresh parse, not the running site's cached set: the command checks the files as they are now.
     notices, _ = load_folder(folder, runtime.config(current_app))
-    problems = sorted(notices.problems, key=lambda p: (p.path, p.line, p.message))
-    lines = [str(p) for p in problems] + _stray_files(folder)
-    for line in lines:
-        click.echo(line)
+    problems = sorted(notices.problems, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
+    if output == "gitlab":
+        click.echo(_gitlab(problems))
+    for problem in problems if output != "gitlab" else ():
+        click.echo(_github(problem) if output == "github" else str(problem))
     errors = sum(1 for p in problems if not p.warning)
-    warnings = len(lines) - errors
+    warnings = len(problems) - errors
     click.echo(f"{len(notices.notices)} notices valid, {errors} errors, {warnings} warnings", err=True)
     sys.exit(1 if errors else 0)
 
@@ -71,6 +115,25 @@ def new_command(slug, kind):
         template = re.sub(rf"^{field}:[^#\n]*", f"{field}: {value}  ", template, count=1, flags=re.M)
     path.write_text(template, encoding="utf-8")
     click.echo(f"{path}: fill in the fields, then run: flask notices check")
+
+
+@notices_cli.command("sync")
+def sync_command():
+    """Fetch the notices branch and publish it; a broken notice keeps its last good version."""
+    try:
+        result = from_app(current_app).run()
+    except SyncError as exc:
+        raise click.ClickException(f"{exc}; the live notices are unchanged") from None
+    for name in result.written:
+        click.echo(f"published {name}")
+    for name in result.removed:
+        click.echo(f"removed {name}")
+    for held in result.held:
+        served = f"serving its version of {held.serving[:12]}" if held.serving else "not published"
+        click.echo(f"held back {held.name} ({served}):", err=True)
+        for problem in held.problems:
+            click.echo(f"  {problem}", err=True)
+    click.echo(f"live: {result.commit[:12]}", err=True)
 
 
 def init_app(app) -> None:

@@ -14,7 +14,11 @@ _PATTERN = re.compile(
 
 
 class TimeError(ValueError):
-    """A written time that cannot be read or does not exist."""
+    """A written time that cannot be read or does not exist: the key of its message and the values to fill in."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
 
 
 def _offset(text: str) -> timezone:
@@ -25,11 +29,11 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def parse_moment(text: str, tz: ZoneInfo) -> tuple[Moment, str | None]:
-    """Reads a time; returns the moment and a warning, or raises TimeError."""
+def parse_moment(text: str, tz: ZoneInfo) -> tuple[Moment, dict | None]:
+    """Reads a time; returns the moment and the values of a warning (time_twice), or raises TimeError."""
     match = _PATTERN.match(text.strip())
     if not match:
-        raise TimeError(f"cannot read time {text!r}: write it as YYYY-MM-DD HH:MM")
+        raise TimeError("time_format", text=text)
     year, month, day, hour, minute, second, offset = match.groups()
     has_time = hour is not None
     try:
@@ -42,16 +46,16 @@ def parse_moment(text: str, tz: ZoneInfo) -> tuple[Moment, str | None]:
             int(second or 0),
         )
     except ValueError as exc:
-        raise TimeError(f"cannot read time {text!r}: {exc}") from None
+        raise TimeError("time_impossible", text=text, problem=str(exc)) from None
     if offset:
         if not has_time:
-            raise TimeError(f"cannot read time {text!r}: an offset needs a clock time")
+            raise TimeError("time_offset_needs_clock", text=text)
         return Moment(naive.replace(tzinfo=_offset(offset)).astimezone(tz), True), None
     local = naive.replace(tzinfo=tz)
     # A wall-clock time skipped by the spring change does not survive a round trip.
     if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise TimeError(f"time {text!r} does not exist in {tz.key}: clocks skip it")
+        raise TimeError("time_skipped", text=text, zone=tz.key)
     warning = None
     if local.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
-        warning = f"time {text!r} occurs twice in {tz.key}; add an offset such as +03:00 or +02:00"
+        warning = {"text": text, "zone": tz.key}
     return Moment(local, has_time), warning

@@ -2,6 +2,7 @@
 
 import gc
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mpass_status.config import SiteConfig
+from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.model import Notice
 from mpass_status.notices.parser import parse_notice
 from mpass_status.problems import Problem
@@ -20,11 +22,22 @@ from mpass_status.problems import Problem
 log = logging.getLogger(__name__)
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
+# Written by `flask notices sync` beside the notices it publishes: the live commit and what it held back.
+STATE = ".sync.json"
 
 
 def is_notice_candidate(path: Path) -> bool:
     """Tells whether a file in the notices folder is meant to be a notice."""
     return path.suffix == ".md" and path.name != "README.md" and not path.name.startswith(("_", "."))
+
+
+def read_state(folder: Path) -> dict | None:
+    """Returns what the last sync recorded in folder, or None when the folder was never synced."""
+    try:
+        state = json.loads((Path(folder) / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class NoticeSet:
     # Changes whenever any notice file changes: pages and feeds key their caches on it.
     version: str
     loaded_at: float
+    # The sync's record (live commit, notices held back), None where the folder is not synced from git.
+    sync: dict | None = None
 
 
 def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel_from: int) -> list:
@@ -85,13 +100,16 @@ def load_folder(
     unique = []
     for notice in notices:
         if notice.id in seen:
-            problems.append(Problem(notice.path, 1, f"duplicate id {notice.id!r}: {seen[notice.id].path} has it too"))
+            text, topic = message("duplicate_id", id=notice.id, other=seen[notice.id].path)
+            problems.append(Problem(notice.path, 1, text, guide=guide_link(topic)))
             continue
         seen[notice.id] = notice
         unique.append(notice)
     unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
-    digest = hashlib.sha256(repr(sorted(table)).encode()).hexdigest()[:16]
-    return NoticeSet(tuple(unique), {n.slug: n for n in unique}, seen, tuple(problems), digest, time.time()), table
+    sync = read_state(folder)
+    digest = hashlib.sha256(repr((sorted(table), sync and sync.get("commit"))).encode()).hexdigest()[:16]
+    notice_set = NoticeSet(tuple(unique), {n.slug: n for n in unique}, seen, tuple(problems), digest, time.time(), sync)
+    return notice_set, table
 
 
 class NoticeStore:

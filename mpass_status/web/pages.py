@@ -153,9 +153,16 @@ def accessibility():
 
 @bp.app_context_processor
 def page_context():
-    """Gives every template the site configuration, its login-method components and the percent format."""
+    """Gives every template the site configuration, its login-method components, the percent format and
+    the live commit of the notices (when they are synced from git)."""
     config = runtime.config()
-    return {"site": config, "login_methods": config.login_methods(), "PERCENT_FORMAT": PERCENT_FORMAT}
+    sync = runtime.notices().sync or {}
+    return {
+        "site": config,
+        "login_methods": config.login_methods(),
+        "PERCENT_FORMAT": PERCENT_FORMAT,
+        "notices_commit": str(sync.get("commit") or "")[:12],
+    }
 
 
 def robots():

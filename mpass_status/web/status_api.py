@@ -262,6 +262,9 @@ def _readiness(now: datetime) -> dict:
     config, reasons = runtime.config(), []
     current = runtime.notices()
     notices = {"ok": True, "count": len(current.notices), "problems": len(current.problems)}
+    if current.sync:
+        # Which commit is live, and every notice whose newest version is broken (served as it last was).
+        notices |= {key: current.sync.get(key) for key in ("commit", "branch", "synced_at", "held_back")}
     db = runtime.results()
     try:
         last = db.last_round_time()

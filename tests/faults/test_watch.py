@@ -87,7 +87,7 @@ def test_nothing_answering_not_even_the_references_is_unknown_and_says_why_every
     fi = client.get("/fi/").get_data(as_text=True)
     sv = client.get("/sv/").get_data(as_text=True)
     assert "Tilanne ei ole tiedossa: tämä sivusto ei saa yhteyttä MPASSid:hen" in fi
-    assert "Läget är okänt: den här webbplatsen når varken MPASSid" in sv
+    assert "Läget är okänt: driftlägessidan når varken MPASSid" in sv
     for page in (fi, sv):
         assert "state-operational" not in page.split('id="legend-heading"')[0]
         assert "state-down" not in page.split('id="legend-heading"')[0]

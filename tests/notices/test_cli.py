@@ -25,8 +25,13 @@ def test_check_reports_path_and_line_and_fails(make_site):
     result = app.test_cli_runner().invoke(args=["notices", "check"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("notices/2019-11-21-rikki.md:4: unknown component 'prod'")
-    assert lines[1] == "notices/2019-11-22-luonnos.txt:1: warning: not a notice (a notice file ends in .md)"
+    assert lines[0].startswith("notices/2019-11-21-rikki.md:4: unknown component prod; the components are: ")
+    # Each message says where the guide tells how to fix it.
+    assert lines[0].endswith(" (see notices/README.md#check-fields)")
+    assert lines[1] == (
+        "notices/2019-11-22-luonnos.txt:1: warning: not a notice: a notice file ends in .md"
+        " (see notices/README.md#check-file)"
+    )
     assert "1 notices valid, 1 errors, 1 warnings" in result.stderr
 
 

@@ -101,7 +101,10 @@ def test_forty_thousand_levels_do_not_crash_the_check(make_site):
     assert "1 notices valid, 5 errors" in done.stderr
     for name, (_, line) in FORTY_THOUSAND.items():
         problems = [text for text in done.stdout.splitlines() if name in text]
-        assert problems == [f"notices/{name}:{line}: the front matter nests deeper than 20 levels"]
+        assert problems == [
+            f"notices/{name}:{line}: the front matter nests deeper than 20 levels"
+            " (see notices/README.md#check-front-matter)"
+        ]
     for name, (_, line) in HIDDEN_BREAKS.items():
         problems = [text for text in done.stdout.splitlines() if name in text]
         assert len(problems) == 1 and problems[0].startswith(f"notices/{name}:{line}: the line holds the control")
@@ -117,9 +120,9 @@ def test_ten_thousand_levels_are_one_line_of_notices_check_and_no_traceback(make
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     assert [line.split(": ", 1)[1] for line in result.stdout.splitlines()] == [
-        "the front matter nests deeper than 20 levels"
+        "the front matter nests deeper than 20 levels (see notices/README.md#check-front-matter)"
         if shape.startswith(("flow", "block"))
-        else "the text nests lists or quotes deeper than 20 levels"
+        else "the text nests lists or quotes deeper than 20 levels (see notices/README.md#check-body)"
     ]
     assert result.stdout.startswith("notices/2024-02-02-syva.md:")
     assert "1 notices valid, 1 errors" in result.stderr
@@ -203,8 +206,9 @@ def test_notices_check_names_the_line_of_a_vertical_tab_and_of_a_pasted_escape(m
     result = app.test_cli_runner().invoke(args=["notices", "check"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stdout.splitlines() == [
-        "notices/2024-02-02-vt.md:8: the value holds the control character U+000B (vertical tab); remove the escape",
+        "notices/2024-02-02-vt.md:8: the value holds the control character U+000B (vertical tab); remove the escape"
+        " (see notices/README.md#check-characters)",
         "notices/2024-02-03-esc.md:25: the line holds the control character U+001B (escape);"
-        " delete it (it cannot appear in feeds)",
+        " delete it (it cannot appear in feeds) (see notices/README.md#check-characters)",
     ]
     assert "1 notices valid, 2 errors" in result.stderr

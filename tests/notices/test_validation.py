@@ -19,18 +19,20 @@ def test_valid_notice_has_no_problems(notices_dir):
 @pytest.mark.parametrize(
     ("old", "new", "line", "fragment"),
     [
-        ("severity: down\n", "severity: down\ncolour: red\n", 4, "unknown field 'colour'"),
-        ("start: 2024-02-01 08:00", "start: 2024-02-30 08:00", 5, "cannot read time"),
+        ("severity: down\n", "severity: down\ncolour: red\n", 4, "unknown field colour; the fields are: id, type"),
+        ("start: 2024-02-01 08:00", "start: 2024-02-30 08:00", 5, "the time 2024-02-30 08:00 does not exist"),
         ("start: 2024-02-01 08:00", "start: yesterday", 5, "write it as YYYY-MM-DD HH:MM"),
         ("end: 2024-02-01 09:30", "end: 2024-02-01 07:30", 6, "end is before start"),
         ("  - time: 2024-02-01 09:30", "  - time: 2024-02-01 10:30", 14, "outside the notice's span"),
-        ("  - time: 2024-02-01 09:30", "  - time:", 14, "an update lacks its time"),
-        ("affected: [wilma]", "affected: [wilma, moodle]", 4, "unknown component 'moodle'"),
-        ("stage: investigating", "stage: looking", 19, "unknown stage 'looking'"),
-        ("type: incident", "type: outage", 2, "type must be one of"),
-        ("severity: down", "severity: catastrophic", 3, "severity must be one of"),
+        ("  - time: 2024-02-01 09:30", "  - time:", 14, "the update's time is missing"),
+        ("affected: [wilma]", "affected: [wilma, moodle]", 4, "unknown component moodle; the components are:"),
+        ("stage: investigating", "stage: looking", 19, "the stage looking is unknown for type incident"),
+        ("type: incident", "type: outage", 2, "type outage is unknown; write one of: incident, maint"),
+        ("severity: down", "severity: catastrophic", 3, "severity catastrophic is unknown; write one of: down"),
+        ("severity: down\n", "", 2, "severity is missing; write one of: down, disrupted, notice"),
+        ("type: incident\n", "", 2, "type is missing; write one of: incident"),
         ("title:\n  fi: Häiriö\n  sv: Störning\n", "title:\n", 7, "title is missing"),
-        ("  fi: Lyhyesti.", "  en: Briefly.", 11, "unknown language 'en'"),
+        ("  fi: Lyhyesti.", "  en: Briefly.", 11, "unknown language en; write fi or sv"),
         ("end: 2024-02-01 09:30", "end:", 6, "resolved, so its end must be written"),
         ("---\n", "---\ntitle: [unclosed\n", 3, "not valid YAML"),
         ("severity: down\n", "severity: down\nseverity: notice\n", 4, "written twice"),
@@ -50,14 +52,16 @@ def test_missing_language_is_a_warning_not_an_error(notices_dir):
     assert errors == []
     assert notice is not None and notice.missing_languages() == ("sv",)
     assert (7, "title lacks language sv: readers see another language, marked pending") in warnings
-    assert any(line == 13 and "update lacks language sv" in message for line, message in warnings)
+    assert any(line == 13 and "the update lacks language sv" in message for line, message in warnings)
 
 
 def test_bad_file_name_and_stray_body_text(notices_dir):
     _, errors, _ = errors_of(write(notices_dir, VALID, name="2024-2-1-Hairio.md"))
-    assert errors == [(1, "file name must be YYYY-MM-DD-slug.md, the slug in lowercase letters, digits and hyphens")]
+    assert errors == [
+        (1, "the file name must be YYYY-MM-DD-slug.md, the slug in lowercase letters, digits and hyphens")
+    ]
     _, errors, _ = errors_of(write(notices_dir, VALID + "Teksti ilman kielimerkintää.\n"))
-    assert errors == [(23, "body text must follow a language marker line <!-- fi --> or <!-- sv -->")]
+    assert errors == [(23, "text must follow a language line <!-- fi --> or <!-- sv -->")]
 
 
 def test_invalid_utf8_names_its_line(notices_dir):
@@ -82,7 +86,9 @@ def test_duplicate_ids_across_files(notices_dir):
     write(notices_dir, VALID.replace("---\ntype", "---\nid: sama\ntype", 1), name="2024-02-02-toinen.md")
     snapshot, _ = load_folder(notices_dir, CONFIG)
     assert len(snapshot.notices) == 1
-    assert [p.message for p in snapshot.problems] == ["duplicate id 'sama': notices/2024-02-01-hairio.md has it too"]
+    assert [p.message for p in snapshot.problems] == [
+        "the id sama is used by notices/2024-02-01-hairio.md too; give each notice an id of its own"
+    ]
 
 
 def test_broken_file_is_skipped_and_the_rest_load(notices_dir):
@@ -92,4 +98,5 @@ def test_broken_file_is_skipped_and_the_rest_load(notices_dir):
     assert [n.slug for n in snapshot.notices] == ["2024-02-01-hairio"]
     assert [str(p) for p in snapshot.problems] == [
         "notices/2024-02-03-rikki.md:1: the front matter is not closed by a line '---'"
+        " (see notices/README.md#check-front-matter)"
     ]

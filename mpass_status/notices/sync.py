@@ -1,0 +1,211 @@
+"""Publishes the notices of a git branch: fetches it, writes its notice files into the live folder, and keeps
+serving the last good version of any notice that an edit broke.
+
+The live folder holds plain files (never a checkout), written one by one atomically, and `.sync.json`: the
+commit that is live and what was held back. Web workers read both like any edit of the folder.
+"""
+
+import fcntl
+import json
+import logging
+import os
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from mpass_status import runtime
+from mpass_status.config import SiteConfig
+from mpass_status.notices.parser import parse_notice
+from mpass_status.notices.store import STATE, is_notice_candidate, read_state
+
+log = logging.getLogger(__name__)
+GIT_TIMEOUT = 120
+# The branch fetched is kept under this ref of the mirror; nothing else is ever checked out.
+LIVE_REF = "refs/heads/live"
+
+
+class SyncError(Exception):
+    """The branch could not be fetched or read; the live notices are left as they were."""
+
+
+@dataclass
+class Held:
+    """A notice whose newest version is broken: its problems, and the commit whose version is served (or None)."""
+
+    name: str
+    problems: list[str]
+    serving: str | None
+
+    def as_dict(self) -> dict:
+        return {"file": self.name, "problems": self.problems, "serving_commit": self.serving}
+
+
+@dataclass
+class SyncResult:
+    """What one sync did."""
+
+    commit: str
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+
+
+def shown_remote(remote: str) -> str:
+    """Returns the remote as it may be shown: an address without any user or token in it."""
+    parts = urlsplit(remote)
+    if parts.scheme and parts.hostname:
+        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return remote
+
+
+def _git(mirror: Path, *args: str, binary: bool = False):
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(mirror), *args], capture_output=True, timeout=GIT_TIMEOUT, env=env, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SyncError(f"git {args[0]} failed: {exc}") from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SyncError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout if binary else done.stdout.decode("utf-8")
+
+
+@contextmanager
+def _locked(mirror: Path):
+    # One sync at a time per mirror, whichever process (timer, webhook in any worker) starts it.
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    with open(mirror.parent / f"{mirror.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sync-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Sync:
+    """Fetches remote's branch into a bare mirror and publishes the notices under subpath into folder."""
+
+    def __init__(self, remote: str, branch: str, subpath: str, mirror: Path, folder: Path, config: SiteConfig):
+        self.remote, self.branch, self.subpath = remote, branch, subpath.strip("/")
+        self.mirror, self.folder, self.config = Path(mirror), Path(folder), config
+
+    def run(self) -> SyncResult:
+        """Fetches the branch and switches the live notices to it; raises SyncError if it cannot be read."""
+        with _locked(self.mirror):
+            if not (self.mirror / "HEAD").exists():
+                self.mirror.mkdir(parents=True, exist_ok=True)
+                _git(self.mirror, "init", "--quiet", "--bare")
+            _git(self.mirror, "fetch", "--quiet", "--no-tags", self.remote, f"+refs/heads/{self.branch}:{LIVE_REF}")
+            commit = _git(self.mirror, "rev-parse", LIVE_REF).strip()
+            return self._publish(commit)
+
+    def _blobs(self, commit: str) -> dict[str, str]:
+        # Only the files directly in the notices folder: name -> blob id.
+        listing = _git(self.mirror, "ls-tree", "-z", f"{commit}:{self.subpath}" if self.subpath else commit)
+        blobs = {}
+        for entry in filter(None, listing.split("\0")):
+            meta, name = entry.split("\t", 1)
+            _, kind, blob = meta.split()
+            if kind == "blob" and is_notice_candidate(Path(name)):
+                blobs[name] = blob
+        return blobs
+
+    def _problems(self, name: str, data: bytes, staging: Path) -> list[str]:
+        path = staging / name
+        path.write_bytes(data)
+        _, problems = parse_notice(path, self.config, f"{self.subpath or '.'}/{name}")
+        path.unlink()
+        return [str(p) for p in problems if not p.warning]
+
+    def _last_good(self, commit: str, name: str, staging: Path) -> tuple[str, bytes] | None:
+        # Newest first; the first commit listed is the broken version itself.
+        path = f"{self.subpath}/{name}" if self.subpath else name
+        history = _git(self.mirror, "log", "--format=%H", commit, "--", path).split()
+        for older in history[1:]:
+            try:
+                data = _git(self.mirror, "show", f"{older}:{path}", binary=True)
+            except SyncError:  # removed in that commit
+                continue
+            if not self._problems(name, data, staging):
+                return older, data
+        return None
+
+    def _publish(self, commit: str) -> SyncResult:
+        try:
+            blobs = self._blobs(commit)
+        except SyncError:
+            raise SyncError(f"{self.branch} has no folder {self.subpath!r} at {commit[:12]}") from None
+        previous = (read_state(self.folder) or {}).get("files", {})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        result, files = SyncResult(commit), {}
+        with tempfile.TemporaryDirectory(prefix="notices-sync-") as staging:
+            for name, blob in sorted(blobs.items()):
+                before = previous.get(name, {})
+                live = self.folder / name
+                if before.get("blob") == blob and live.exists():
+                    # Unchanged since the last sync: keep what is served, held back or not.
+                    files[name] = before
+                    if before.get("problems"):
+                        result.held.append(Held(name, before["problems"], before.get("serving")))
+                    continue
+                data = _git(self.mirror, "cat-file", "blob", blob, binary=True)
+                problems = self._problems(name, data, Path(staging))
+                serving = commit
+                if problems:
+                    good = self._last_good(commit, name, Path(staging))
+                    serving, data = good if good else (None, None)
+                    result.held.append(Held(name, problems, serving))
+                    log.error("notice held back: %s: %s", name, "; ".join(problems))
+                files[name] = {"blob": blob, "serving": serving, "problems": problems}
+                if data is None:
+                    if live.exists():  # Never published in a good version: it stays off the site.
+                        live.unlink()
+                        result.removed.append(name)
+                elif not live.exists() or live.read_bytes() != data:
+                    _write_atomically(live, data)
+                    result.written.append(name)
+        for path in self.folder.iterdir():
+            if is_notice_candidate(path) and path.name not in blobs:
+                path.unlink()
+                result.removed.append(path.name)
+        state = {
+            "commit": commit,
+            "branch": self.branch,
+            "remote": shown_remote(self.remote),
+            "synced_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": files,
+            "held_back": [held.as_dict() for held in result.held],
+        }
+        _write_atomically(self.folder / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
+        return result
+
+
+def from_app(app) -> Sync:
+    """Builds the Sync of app's settings; raises SyncError when no remote is configured."""
+    remote = app.config.get("NOTICES_REMOTE")
+    if not remote:
+        raise SyncError("no notices remote is configured: set STATUS_NOTICES_REMOTE (a git URL or path)")
+    mirror = Path(app.config.get("NOTICES_MIRROR") or Path(app.instance_path) / "notices.git")
+    return Sync(
+        remote,
+        app.config.get("NOTICES_BRANCH") or "main",
+        app.config.get("NOTICES_REMOTE_PATH", "notices"),
+        mirror,
+        Path(app.config["NOTICES_DIR"]),
+        runtime.config(app),
+    )

@@ -1,0 +1,71 @@
+"""The CI workflows shipped for GitHub and GitLab run the check in the format each forge shows on a file's line."""
+
+import json
+import shlex
+import subprocess
+import sys
+
+import yaml
+
+from mpass_status.notices.cli import _github
+from mpass_status.problems import Problem
+
+from ..helpers import ROOT, VALID, notices_folder, write
+
+
+def broken_site(make_site):
+    app = make_site(None)
+    folder = notices_folder(app)
+    write(folder, VALID)
+    write(folder, VALID.replace("severity: down\n", ""), name="2024-02-02-rikki.md")
+    (folder / "2024-02-03-luonnos.txt").write_text("luonnos")
+    return app
+
+
+def test_github_annotations_name_file_and_line(make_site):
+    result = broken_site(make_site).test_cli_runner().invoke(args=["notices", "check", "--format", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error file=notices/2024-02-02-rikki.md,line=2,title=flask notices check::"
+        "severity is missing; write one of: down, disrupted, notice (see notices/README.md#check-fields)",
+        "::warning file=notices/2024-02-03-luonnos.txt,line=1,title=flask notices check::"
+        "not a notice: a notice file ends in .md (see notices/README.md#check-file)",
+    ]
+
+
+def test_github_commands_escape_what_would_end_them():
+    problem = Problem("notices/a,b:c.md", 3, "100% wrong\nsecond line")
+    assert _github(problem) == (
+        "::error file=notices/a%2Cb%3Ac.md,line=3,title=flask notices check::100%25 wrong%0Asecond line"
+    )
+
+
+def test_gitlab_code_quality_report(make_site):
+    result = broken_site(make_site).test_cli_runner().invoke(args=["notices", "check", "--format", "gitlab"])
+    assert result.exit_code == 1
+    error, warning = json.loads(result.stdout)
+    assert error["location"] == {"path": "notices/2024-02-02-rikki.md", "lines": {"begin": 2}}
+    assert error["severity"] == "major" and error["description"].startswith("severity is missing; write one of")
+    assert warning["severity"] == "minor" and warning["location"]["path"] == "notices/2024-02-03-luonnos.txt"
+    assert len({error["fingerprint"], warning["fingerprint"]}) == 2 and error["check_name"] == "notices-check"
+
+
+def test_the_shipped_workflows_run_these_commands_and_pass_on_the_shipped_notices():
+    github = yaml.safe_load((ROOT / ".github/workflows/notices.yml").read_text())
+    steps = [step.get("run") for step in github["jobs"]["check"]["steps"] if step.get("run")]
+    assert steps[-1] == "flask --app app notices check --format github"
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())["notices"]
+    assert gitlab["script"][-1] == "flask --app app notices check --format gitlab > gl-code-quality-report.json"
+    assert gitlab["artifacts"] == {"when": "always", "reports": {"codequality": "gl-code-quality-report.json"}}
+    # The same commands, as the forges run them from the repository's root.
+    flask = [sys.executable, "-m", "flask", *shlex.split(steps[-1])[1:]]
+    done = subprocess.run(flask, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "notices", "check", "--format", "gitlab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout) == []

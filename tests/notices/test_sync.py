@@ -1,0 +1,179 @@
+"""`flask notices sync` and `POST /hooks/git` against a real local git repository as the remote."""
+
+import hashlib
+import hmac
+import json
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from ..helpers import FIXTURE_NOTICES, build_site, edit
+
+SECRET = "jaettu-salaisuus"
+INCIDENT = "2019-11-20-tunnistushairio.md"
+OLD_TITLE = "Häiriö MPASSid-tunnistuksessa"
+
+
+def git(repo, *args) -> str:
+    """Runs git in repo as a member of staff would, and returns its output."""
+    identity = ["-c", "user.name=Toimittaja", "-c", "user.email=toimittaja@example.fi", "-c", "commit.gpgsign=false"]
+    done = subprocess.run(["git", "-C", str(repo), *identity, *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def commit_all(repo, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def remote(tmp_path):
+    """A notices repository with one commit of the fixture notices under notices/, on branch main."""
+    repo = tmp_path / "remote"
+    shutil.copytree(FIXTURE_NOTICES, repo / "notices")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    commit_all(repo, "Fixture notices")
+    return repo
+
+
+@pytest.fixture
+def site(tmp_path, remote):
+    """A site whose notices come only from the remote (its live folder starts empty)."""
+    return build_site(
+        tmp_path / "site",
+        None,
+        NOTICES_REMOTE=str(remote),
+        NOTICES_MIRROR=str(tmp_path / "mirror.git"),
+        HOOK_SECRET=SECRET,
+        HOOK_MIN_SECONDS=0.2,
+    )
+
+
+def sync(site):
+    return site.test_cli_runner().invoke(args=["notices", "sync"])
+
+
+def readiness(site) -> dict:
+    return site.test_client().get("/readyz").get_json()["notices"]
+
+
+def test_a_good_revision_is_published_and_its_commit_named(site, remote):
+    result = sync(site)
+    assert result.exit_code == 0, result.output
+    head = git(remote, "rev-parse", "HEAD")
+    assert f"published {INCIDENT}" in result.output and f"live: {head[:12]}" in result.output
+    client = site.test_client()
+    for lang in ("fi", "sv"):
+        page = client.get(f"/{lang}/notices/2019-11-20-tunnistushairio/").get_data(as_text=True)
+        assert head[:12] in page and ("Tiedotteiden versio" if lang == "fi" else "Meddelandenas version") in page
+    notices = readiness(site)
+    assert (notices["commit"], notices["branch"], notices["held_back"], notices["count"]) == (head, "main", [], 4)
+    # A second sync of the same revision writes nothing.
+    again = sync(site)
+    assert again.exit_code == 0 and "published" not in again.output
+
+
+def test_a_broken_edit_keeps_the_last_good_version_and_is_named(site, remote):
+    good = git(remote, "rev-parse", "HEAD") if sync(site).exit_code == 0 else None
+    path = remote / "notices" / INCIDENT
+    edit(path, OLD_TITLE, "Häiriö korjattu otsikko")
+    edit(path, "severity: down\n", "")
+    broken = commit_all(remote, "Edit during an outage")
+    result = sync(site)
+    assert result.exit_code == 0
+    assert f"held back {INCIDENT} (serving its version of {good[:12]})" in result.output
+    assert "severity is missing" in result.output
+    page = site.test_client().get("/fi/notices/2019-11-20-tunnistushairio/")
+    assert page.status_code == 200 and OLD_TITLE in page.get_data(as_text=True)
+    notices = readiness(site)
+    assert notices["commit"] == broken
+    (held,) = notices["held_back"]
+    assert (held["file"], held["serving_commit"]) == (INCIDENT, good) and held["problems"]
+    # The fix is published and nothing is held back any more.
+    edit(path, "type: incident\n", "type: incident\nseverity: down\n")
+    commit_all(remote, "Fix the severity")
+    assert sync(site).exit_code == 0
+    assert "Häiriö korjattu otsikko" in site.test_client().get("/fi/notices/2019-11-20-tunnistushairio/").get_data(
+        as_text=True
+    )
+    assert readiness(site)["held_back"] == []
+
+
+def test_a_notice_never_good_stays_off_and_a_removed_one_goes(site, remote):
+    assert sync(site).exit_code == 0
+    (remote / "notices" / "2026-11-24-uusi.md").write_text("---\ntype: incident\n---\n", encoding="utf-8")
+    (remote / "notices" / "2025-05-06-ruotsi-puuttuu.md").unlink()
+    commit_all(remote, "A broken new notice, one removed")
+    result = sync(site)
+    assert "held back 2026-11-24-uusi.md (not published)" in result.output
+    assert "removed 2025-05-06-ruotsi-puuttuu.md" in result.output
+    client = site.test_client()
+    assert client.get("/fi/notices/2026-11-24-uusi/").status_code == 404
+    assert client.get("/fi/notices/2025-05-06-ruotsi-puuttuu/").status_code == 404
+    assert [h["serving_commit"] for h in readiness(site)["held_back"]] == [None]
+
+
+def test_a_remote_that_cannot_be_read_leaves_the_live_notices_as_they_were(site, remote, tmp_path):
+    assert sync(site).exit_code == 0
+    before = json.loads((tmp_path / "site" / "notices" / ".sync.json").read_text())
+    site.config["NOTICES_REMOTE"] = str(tmp_path / "no-such-repo")
+    result = sync(site)
+    assert result.exit_code == 1 and "the live notices are unchanged" in result.output
+    assert json.loads((tmp_path / "site" / "notices" / ".sync.json").read_text()) == before
+    assert site.test_client().get("/sv/notices/2019-11-20-tunnistushairio/").status_code == 200
+
+
+def signed(body: bytes, secret: str = SECRET) -> dict:
+    return {"X-Hub-Signature-256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
+
+
+def wait_for(condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_webhook_syncs_on_a_signed_push_and_refuses_a_wrong_signature(site, remote):
+    client = site.test_client()
+    body = json.dumps({"ref": "refs/heads/main"}).encode()
+    refused = client.post("/hooks/git", data=body, headers=signed(body, "väärä"))
+    assert refused.status_code == 403
+    assert client.post("/hooks/git", data=body, headers={"X-Gitlab-Token": "väärä"}).status_code == 403
+    assert client.post("/hooks/git", data=body).status_code == 403
+    time.sleep(0.5)
+    assert client.get("/fi/notices/2019-11-20-tunnistushairio/").status_code == 404  # nothing was synced
+    assert client.post("/hooks/git", data=body, headers={**signed(body), "X-GitHub-Event": "ping"}).status_code == 200
+    accepted = client.post("/hooks/git", data=body, headers=signed(body))
+    assert accepted.status_code == 202
+    assert wait_for(lambda: client.get("/fi/notices/2019-11-20-tunnistushairio/").status_code == 200)
+    # GitLab's delivery carries the secret itself.
+    edit(remote / "notices" / INCIDENT, OLD_TITLE, "Häiriö GitLabista")
+    commit_all(remote, "Edit")
+    assert client.post("/hooks/git", data=body, headers={"X-Gitlab-Token": SECRET}).status_code == 202
+    assert wait_for(
+        lambda: "Häiriö GitLabista" in client.get("/fi/notices/2019-11-20-tunnistushairio/").get_data(as_text=True)
+    )
+
+
+def test_a_burst_of_deliveries_is_one_sync_and_then_refused(site):
+    client = site.test_client()
+    body = b"{}"
+    answers = [client.post("/hooks/git", data=body, headers=signed(body)).status_code for _ in range(70)]
+    assert answers[:60] == [202] * 60 and set(answers[60:]) == {429}
+    worker = site.extensions["notices_hook"]["worker"]
+    assert wait_for(lambda: worker.runs >= 1)
+    time.sleep(1)
+    # Sixty wake-ups while the first sync ran are served by one or two runs, never sixty.
+    assert worker.runs <= 2
+
+
+def test_no_secret_or_no_remote_means_no_hook(tmp_path, remote):
+    quiet = build_site(tmp_path / "quiet", None, NOTICES_REMOTE=str(remote))
+    assert quiet.test_client().post("/hooks/git", data=b"{}", headers={"X-Gitlab-Token": ""}).status_code == 404
+    assert quiet.test_client().get("/hooks/git").status_code in (404, 405)
