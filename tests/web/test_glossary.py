@@ -104,3 +104,14 @@ def test_the_accessibility_statement_lists_only_what_is_not_accessible(pages, la
     assert missing.count("<p>") == 1 and "<li>" not in missing, missing
     notes = next(part for part in sections if part.startswith(f"{other}</h2>"))
     assert notes.count("<li>") == 2
+
+
+@pytest.mark.parametrize("path", ["notices/README.md", "notices/_template.md", "status.toml", "docs/glossary.md"])
+def test_the_guide_template_and_configuration_use_the_glossarys_words_too(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    if path == "docs/glossary.md":
+        # The glossary names the forms to avoid in its table only.
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("|"))
+    forms = avoided()["fi"] + avoided()["sv"]
+    found = [form for form in forms if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", " ".join(text.split()))]
+    assert found == []
