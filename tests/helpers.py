@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import textwrap
 import threading
 import time
@@ -94,6 +95,26 @@ def serve(app):
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def git(repo, *args, when: str | None = None) -> str:
+    """Runs git in repo as a member of staff would (at the date `when`, if given), returning its output."""
+    identity = ["-c", "user.name=Toimittaja", "-c", "user.email=toimittaja@example.fi", "-c", "commit.gpgsign=false"]
+    env = {**os.environ, **({"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {})}
+    done = subprocess.run(
+        ["git", "-C", str(repo), *identity, *args], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout.strip()
+
+
+def commit_notices(folder: Path, message: str, when: str | None = None) -> str:
+    """Commits the notices folder as it is (a checkout made in folder if there is none) and returns the commit."""
+    folder = Path(folder)
+    if not (folder.parent / ".git").exists():
+        git(folder.parent, "init", "-q", "-b", "main")
+    git(folder.parent, "add", "-A", folder.name)
+    git(folder.parent, "commit", "-q", "-m", message, when=when)
+    return git(folder.parent, "rev-parse", "HEAD")
 
 
 def notices_folder(app) -> Path:

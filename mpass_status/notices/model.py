@@ -69,7 +69,9 @@ class Notice:
     body_html: dict[str, str]
     # The first update's time, else the file's date at midnight: orders the archive.
     published: datetime
-    mtime_ns: int = 0
+    # The newest commit that changed the notice's file and how many did (see history.py); None outside git.
+    changed: datetime | None = None
+    revisions: int = 0
     languages: tuple[str, ...] = field(default=("fi", "sv"))
     # True when the record shows only the latest day the notice can have been published (`published`).
     published_by: bool = False
@@ -117,6 +119,13 @@ class Notice:
     def updated(self) -> datetime:
         """Returns the time of the newest update, or when the notice was published."""
         return max([u.time.at for u in self.updates] + [self.published])
+
+    def last_changed(self) -> datetime:
+        """Returns when the notice last changed: the newest commit that changed it after the one that added
+        it (a correction, a cancellation), else the newest time it states itself."""
+        if self.changed and self.revisions > 1:
+            return max(self.changed, self.updated)
+        return self.updated
 
     def is_ongoing(self, now: datetime) -> bool:
         """Tells whether an incident or maintenance is under way at now."""

@@ -405,7 +405,6 @@ def _parse(path: Path, reader: _Reader) -> Notice | None:
         updates=ordered,
         body_html={lang: render_block(text) for lang, text in bodies.items()},
         published=min([u.time.at for u in ordered], default=midnight),
-        mtime_ns=stat.st_mtime_ns,
         languages=config.languages,
         published_by=published_by,
     )

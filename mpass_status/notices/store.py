@@ -10,10 +10,12 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from mpass_status.config import SiteConfig
+from mpass_status.notices.history import FileHistory, folder_history, git_index
 from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.model import Notice
 from mpass_status.notices.parser import parse_notice
@@ -105,11 +107,34 @@ def load_folder(
             continue
         seen[notice.id] = notice
         unique.append(notice)
-    unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
     sync = read_state(folder)
-    digest = hashlib.sha256(repr((sorted(table), sync and sync.get("commit"))).encode()).hexdigest()[:16]
-    notice_set = NoticeSet(tuple(unique), {n.slug: n for n in unique}, seen, tuple(problems), digest, time.time(), sync)
+    history = _history(folder, sync)
+    unique = [_with_history(n, history.get(f"{n.slug}.md")) for n in unique]
+    unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
+    stamp = repr((sorted(table), sync and sync.get("commit"), sorted(history.items())))
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    by_slug, by_id = {n.slug: n for n in unique}, {n.id: n for n in unique}
+    notice_set = NoticeSet(tuple(unique), by_slug, by_id, tuple(problems), digest, time.time(), sync)
     return notice_set, table
+
+
+def _history(folder: Path, sync: dict | None) -> dict[str, FileHistory]:
+    # A synced folder carries its history in the sync's record; a checkout asks git; anything else has none.
+    if sync is None:
+        return folder_history(folder)
+    found = {}
+    for name, record in (sync.get("files") or {}).items():
+        try:
+            found[name] = FileHistory(datetime.fromisoformat(record["changed"]), int(record["revisions"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def _with_history(notice: Notice, history: FileHistory | None) -> Notice:
+    if history is None:
+        return notice
+    return replace(notice, changed=history.changed, revisions=history.revisions)
 
 
 class NoticeStore:
@@ -122,16 +147,22 @@ class NoticeStore:
         self._signature = None
         self._checked = 0.0
         self._current: NoticeSet | None = None
+        self._index: Path | None | bool = False  # not yet asked
 
     def _folder_signature(self):
         # The folder's own mtime changes when git adds, removes or replaces a file;
-        # the newest file mtime catches an editor that rewrites a file in place.
+        # the newest file mtime catches an editor that rewrites a file in place;
+        # the checkout's index, a commit that changes the notices' history.
+        if self._index is False:
+            self._index = git_index(self.folder) if self.folder.is_dir() else None
         try:
             entries = list(self.folder.iterdir())
+            index = self._index.stat().st_mtime_ns if self._index and self._index.exists() else 0
             return (
                 self.folder.stat().st_mtime_ns,
                 len(entries),
                 max((p.stat().st_mtime_ns for p in entries if p.suffix == ".md"), default=0),
+                index,
             )
         except OSError:
             return None

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mpass_status import runtime
 from mpass_status.config import SiteConfig
+from mpass_status.notices.history import log_arguments, parse_log
 from mpass_status.notices.parser import parse_notice
 from mpass_status.notices.store import STATE, is_notice_candidate, read_state
 
@@ -132,6 +133,18 @@ class Sync:
         path.unlink()
         return [str(p) for p in problems if not p.warning]
 
+    def _history(self, revision: str, name: str | None = None) -> dict:
+        # One log for every notice of a revision (or one file's, up to the version served of it).
+        where = f"{self.subpath}/{name}" if name else self.subpath or "."
+        text = _git(self.mirror, *log_arguments(revision), "--", where)
+        prefix = f"{self.subpath}/" if self.subpath else ""
+        own = "\n".join(
+            line for line in text.splitlines() if line.startswith("\x01") or "/" not in line.removeprefix(prefix)
+        )
+        return {
+            file: {"changed": h.changed.isoformat(), "revisions": h.revisions} for file, h in parse_log(own).items()
+        }
+
     def _last_good(self, commit: str, name: str, staging: Path) -> tuple[str, bytes] | None:
         # Newest first; the first commit listed is the broken version itself.
         path = f"{self.subpath}/{name}" if self.subpath else name
@@ -151,13 +164,14 @@ class Sync:
         except SyncError:
             raise SyncError(f"{self.branch} has no folder {self.subpath!r} at {commit[:12]}") from None
         previous = (read_state(self.folder) or {}).get("files", {})
+        history = self._history(commit)
         self.folder.mkdir(parents=True, exist_ok=True)
         result, files = SyncResult(commit), {}
         with tempfile.TemporaryDirectory(prefix="notices-sync-") as staging:
             for name, blob in sorted(blobs.items()):
                 before = previous.get(name, {})
                 live = self.folder / name
-                if before.get("blob") == blob and live.exists():
+                if before.get("blob") == blob and live.exists() and "changed" in before:
                     # Unchanged since the last sync: keep what is served, held back or not.
                     files[name] = before
                     if before.get("problems"):
@@ -171,7 +185,11 @@ class Sync:
                     serving, data = good if good else (None, None)
                     result.held.append(Held(name, problems, serving))
                     log.error("notice held back: %s: %s", name, "; ".join(problems))
-                files[name] = {"blob": blob, "serving": serving, "problems": problems}
+                if serving == commit:
+                    served = history.get(name, {})
+                else:  # the history of the version served, if any
+                    served = self._history(serving, name).get(name, {}) if serving else {}
+                files[name] = {"blob": blob, "serving": serving, "problems": problems, **served}
                 if data is None:
                     if live.exists():  # Never published in a good version: it stays off the site.
                         live.unlink()

@@ -7,7 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import parse_qsl
 
 from flask import current_app, g, request
@@ -39,8 +39,8 @@ class Entry:
     headers: tuple
     body: bytes
     etag: str
-    # When these bytes were first rendered: a re-render that gives the same bytes keeps it.
-    since: datetime
+    # The Last-Modified a view stated (feeds, calendars), else None.
+    since: datetime | None
     # The page's language, whose cookie a hit sets for a reader who lacks it (None: no cookie).
     lang: str | None
 
@@ -62,14 +62,6 @@ class PageCache:
                 return None
             self._entries.move_to_end(key)
             return entry
-
-    def since(self, key: str, etag: str) -> datetime:
-        """Returns when the bytes with this ETag were first rendered for key (now if they are new)."""
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and entry.etag == etag:
-            return entry.since
-        return datetime.now(UTC).replace(microsecond=0)
 
     def put(self, key: str, entry: Entry) -> None:
         """Stores an entry, forgetting the least recently used beyond the bound."""
@@ -154,7 +146,9 @@ def _store(response):
     now = time.time()
     etag = hashlib.sha256(body).hexdigest()[:32]
     response.set_etag(etag)
-    response.last_modified = cache.since(key, etag)
+    # Feeds and calendars state their own (from the notices' history); other answers change with each
+    # probe round and are validated by their ETag alone, the same in every worker.
+    since = response.last_modified
     response.headers["X-Cache"] = "miss"
     entry = Entry(
         version=_version(app),
@@ -164,7 +158,7 @@ def _store(response):
         headers=tuple((k, v) for k, v in response.headers.items() if k not in ("Set-Cookie", "X-Cache")),
         body=body,
         etag=etag,
-        since=response.last_modified,
+        since=since,
         lang=g.get("lang") if response.mimetype == "text/html" else None,
     )
     cache.put(key, entry)

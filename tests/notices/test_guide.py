@@ -5,8 +5,8 @@ import shutil
 
 from mpass_status.notices.messages import GUIDE, MESSAGES, guide_link
 
-from ..helpers import ROOT, build_site
-from .test_sync import commit_all, git
+from ..helpers import ROOT, build_site, git
+from .test_sync import commit_all
 
 GUIDE_TEXT = (ROOT / GUIDE).read_text(encoding="utf-8")
 

@@ -4,23 +4,15 @@ import hashlib
 import hmac
 import json
 import shutil
-import subprocess
 import time
 
 import pytest
 
-from ..helpers import FIXTURE_NOTICES, build_site, edit
+from ..helpers import FIXTURE_NOTICES, build_site, edit, git
 
 SECRET = "jaettu-salaisuus"
 INCIDENT = "2019-11-20-tunnistushairio.md"
 OLD_TITLE = "Häiriö MPASSid-tunnistuksessa"
-
-
-def git(repo, *args) -> str:
-    """Runs git in repo as a member of staff would, and returns its output."""
-    identity = ["-c", "user.name=Toimittaja", "-c", "user.email=toimittaja@example.fi", "-c", "commit.gpgsign=false"]
-    done = subprocess.run(["git", "-C", str(repo), *identity, *args], capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def commit_all(repo, message: str) -> str:

@@ -1,12 +1,16 @@
 """The maintenance calendar parses back, keeps its UIDs and raises SEQUENCE when a notice changes."""
 
-from datetime import date, datetime, timedelta
+import os
+import time
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from ..helpers import LANGUAGES, build_site, edit, notices_folder
+from mpass_status import runtime
+
+from ..helpers import LANGUAGES, build_site, commit_notices, edit, notices_folder
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 BASE = "https://status.mpass.example.fi"
@@ -94,27 +98,44 @@ def test_cancelled_maintenance_and_all_day_change(tmp_path):
     assert len(found) == 3
 
 
-def test_uid_stays_and_sequence_rises_when_a_notice_changes(tmp_path):
+def test_uid_stays_and_sequence_rises_with_each_commit_that_changes_a_notice(tmp_path):
     app = build_site(tmp_path)
     folder = notices_folder(app)
+    commit_notices(folder, "Published", when="2026-11-10T10:00:00+02:00")
     client = app.test_client()
     (before,) = read(client).walk("VEVENT")
     first = client.get("/fi/calendar.ics")
     again = build_site(tmp_path)
     assert again.test_client().get("/fi/calendar.ics").data == first.data
+    # The commit that added the notice is its publication: the event states the notice's own time.
+    assert before.decoded("LAST-MODIFIED") == datetime(2026, 11, 2, 8, tzinfo=UTC)
 
     edit(folder / MAINTENANCE, "end: 2099-03-14 20:00", "end: 2099-03-14 21:00")
+    commit_notices(folder, "Longer break", when="2026-11-11T09:30:00+02:00")
     (after,) = read(client).walk("VEVENT")
     assert str(after["UID"]) == str(before["UID"])
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
-    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+    assert after.decoded("LAST-MODIFIED") == after.decoded("DTSTAMP") == datetime(2026, 11, 11, 7, 30, tzinfo=UTC)
     assert after.decoded("DTEND") - before.decoded("DTEND") == timedelta(hours=1)
 
     # A title edit is a change too; the sequence never goes back.
     edit(folder / MAINTENANCE, "fi: Tuotantoympäristön huoltokatko", "fi: Tuotannon huoltokatko")
+    commit_notices(folder, "Title", when="2026-11-12T09:30:00+02:00")
     (latest,) = read(client).walk("VEVENT")
     assert str(latest["UID"]) == str(before["UID"]) and str(latest["SUMMARY"]) == "Tuotannon huoltokatko"
-    assert int(latest["SEQUENCE"]) >= int(after["SEQUENCE"])
+    assert int(latest["SEQUENCE"]) > int(after["SEQUENCE"])
+
+
+def test_outside_git_a_notice_changes_only_with_the_times_it_states(tmp_path):
+    # No mtime and no time of rendering: a copy of the files made later serves the same calendar.
+    app = build_site(tmp_path)
+    first = app.test_client().get("/fi/calendar.ics")
+    (event,) = read(app.test_client()).walk("VEVENT")
+    notice = next(n for n in runtime.notices(app).notices if f"{n.slug}.md" == MAINTENANCE)
+    assert event.decoded("DTSTAMP") == notice.updated.astimezone(UTC)
+    for path in notices_folder(app).iterdir():
+        os.utime(path, (time.time(), time.time()))
+    assert build_site(tmp_path / "copy").test_client().get("/fi/calendar.ics").data == first.data
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

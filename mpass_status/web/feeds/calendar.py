@@ -21,18 +21,16 @@ SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def changed_at(notice: Notice) -> datetime:
-    """Returns when the notice last changed as far as the site can tell: its file's mtime or its newest update."""
-    written = datetime.fromtimestamp(notice.mtime_ns // 1_000_000_000, UTC)
-    return max(written, notice.updated.astimezone(UTC).replace(microsecond=0))
+    """Returns when the notice last changed: its newest commit (history.py), or the newest time it states."""
+    return notice.last_changed().astimezone(UTC).replace(microsecond=0)
 
 
 def sequence(notice: Notice) -> int:
     """Returns the event's SEQUENCE: seconds from 2024 to the notice's last change."""
     # A calendar replaces its copy of an event only when SEQUENCE rises, and RFC 5545 lets it never
-    # fall; the site keeps no history to count revisions in. The time of the last change does both:
-    # editing a notice rewrites its file (git sets the mtime when a pull changes it), an update adds a
-    # later time, and neither moves back. It stays below 2**31 until 2092. A deployment that restores
-    # older mtimes (copying files with their times) would lower it: deploy with git or a plain copy.
+    # fall. The time of the last change does both: each commit that changes the file is later than the
+    # one before, as is each added update, and a fresh clone has the same history. It stays below
+    # 2**31 until 2092. Outside git only added updates raise it; publish from git.
     return max(0, int((changed_at(notice) - SEQUENCE_EPOCH).total_seconds()))
 
 
@@ -90,6 +88,11 @@ def calendar_notices(notices) -> list[Notice]:
     """Picks the maintenance and change notices that have a date, earliest first."""
     chosen = [n for n in notices if n.type in CALENDAR_TYPES and n.start]
     return sorted(chosen, key=lambda n: (n.start.at, n.id))
+
+
+def calendar_changed(notices) -> datetime:
+    """Returns when the calendar last changed: its newest event's change, as every worker and clone sees it."""
+    return max((changed_at(n) for n in calendar_notices(notices)), default=SEQUENCE_EPOCH)
 
 
 def render_calendar(notices, lang: str, config: SiteConfig) -> bytes:

@@ -1,7 +1,7 @@
 """Which feeds the site offers (all notices, a type, a group, a component), their entries and permanent ids."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from mpass_status.config import SiteConfig
@@ -15,6 +15,8 @@ ID_DOMAIN = "status.mpassid.oph.fi"
 ID_YEAR = "2026"
 # The feed's time when it has no entries at all: fixed, so that an empty feed renders the same every time.
 EMPTY_FEED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+# A commit this soon after an entry's own time is its publication, not a later correction.
+CORRECTION_SLACK = timedelta(minutes=30)
 
 
 def id_domain(config: SiteConfig) -> str:
@@ -73,10 +75,23 @@ class Entry:
     update: Update | None
     # Tells apart updates that an editor gave the same time.
     ordinal: int = 1
+    # The notice's newest entry: the one a later change of the notice (a correction, a cancellation) renews.
+    newest: bool = False
 
     @property
     def time(self) -> datetime:
         return self.update.time.at if self.update else self.notice.published
+
+    @property
+    def updated(self) -> datetime:
+        """Returns when the entry last changed: its time, or for the newest entry the notice's last change."""
+        return max(self.time, self.notice.last_changed()) if self.newest else self.time
+
+    @property
+    def corrected(self) -> datetime | None:
+        """Returns when the notice changed after this, its newest entry, was published (a correction), or None."""
+        changed = self.notice.last_changed()
+        return changed if self.newest and changed - self.time > CORRECTION_SLACK else None
 
     def id(self, config: SiteConfig, lang: str) -> str:
         """Returns the entry's permanent id, built from the notice's id and the update's time, never its URL."""
@@ -103,11 +118,11 @@ def entries_of(notices) -> list[Entry]:
     found = []
     for notice in notices:
         if not notice.updates:
-            found.append(Entry(notice, None))
+            found.append(Entry(notice, None, newest=True))
             continue
         seen: dict = {}
         for update in reversed(notice.updates):
             seen[update.time.at] = seen.get(update.time.at, 0) + 1
-            found.append(Entry(notice, update, seen[update.time.at]))
+            found.append(Entry(notice, update, seen[update.time.at], newest=update is notice.updates[0]))
     found.sort(key=lambda e: (e.time, e.notice.published, e.notice.slug, e.ordinal), reverse=True)
     return found

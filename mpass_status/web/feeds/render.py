@@ -1,5 +1,7 @@
 """Writes a feed of notices as RSS 2.0 or Atom (feedgen), in one language."""
 
+from datetime import datetime, timedelta
+
 from feedgen.feed import FeedGenerator
 from flask import render_template
 from flask_babel import force_locale
@@ -48,13 +50,32 @@ def entry_title(entry: Entry, lang: str) -> str:
     """Titles an entry in the current locale: the notice's title, the update's stage, and a pending mark."""
     notice = entry.notice
     title = notice.text("title", lang).value
-    if entry.update:
-        title = f"{title} – {STAGE_LABELS[entry.update.stage]}"
-    elif notice.cancelled:
+    if notice.cancelled and entry.newest:
+        # The cancellation is news of its own: the newest entry says so, whatever its stage said.
         title = cancelled_title(title)
+    elif entry.update:
+        title = f"{title} – {STAGE_LABELS[entry.update.stage]}"
     if lang in notice.missing_languages():
         title = pending_title(title)
     return title
+
+
+def distinct_updated(entries: list[Entry]) -> list[datetime]:
+    """Returns each entry's updated time, a second apart where entries share one, so no two are equal.
+
+    Atom readers and the W3C validator (DuplicateUpdated) take equal times as one change told twice:
+    two notices of the same day, or an update and another notice written for the same minute. A
+    second is below what any page shows.
+    """
+    taken: set[datetime] = set()
+    stamps = []
+    for entry in entries:
+        stamp = entry.updated
+        while stamp in taken:
+            stamp -= timedelta(seconds=1)
+        taken.add(stamp)
+        stamps.append(stamp)
+    return stamps
 
 
 def entry_content(entry: Entry, config: SiteConfig, lang: str) -> str:
@@ -65,6 +86,7 @@ def entry_content(entry: Entry, config: SiteConfig, lang: str) -> str:
         "_feed_entry.html",
         notice=notice,
         update=entry.update,
+        corrected=entry.corrected,
         earlier=earlier,
         components=[component_label(config, c, lang) for c in notice.components],
         pending=lang in notice.missing_languages(),
@@ -72,12 +94,17 @@ def entry_content(entry: Entry, config: SiteConfig, lang: str) -> str:
     )
 
 
+def feed_entries(notices, spec: FeedSpec, config: SiteConfig) -> list[Entry]:
+    """Returns the newest entries of the notices that spec selects, newest first."""
+    keep = notice_filter(config, spec.facet, spec.value)
+    return entries_of(n for n in notices if keep(n))[:LIMIT]
+
+
 def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
     """Writes the newest entries of the notices that spec selects, as RSS ("rss") or Atom ("atom")."""
     with force_locale(lang):
         name = feed_name(spec, config, lang)
-        keep = notice_filter(config, spec.facet, spec.value)
-        entries = entries_of(n for n in notices if keep(n))[:LIMIT]
+        entries = feed_entries(notices, spec, config)
         feed = FeedGenerator()
         feed.id(feed_id(config, lang, spec))
         feed.title(f"{name} – {config.name[lang]}")
@@ -91,9 +118,10 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
         feed.author(name=config.name[lang], email=config.contact_email)
         feed.generator(config.name[lang])
         feed.ttl(TTL_MINUTES)
+        stamps = distinct_updated(entries)
         # Left unset, feedgen stamps the time of rendering: the output would differ on every request.
-        feed.updated(max((e.time for e in entries), default=EMPTY_FEED_TIME))
-        for entry in entries:
+        feed.updated(max(stamps, default=EMPTY_FEED_TIME))
+        for entry, updated in zip(entries, stamps, strict=True):
             notice = entry.notice
             item = feed.add_entry(order="append")
             item.id(entry.id(config, lang))
@@ -102,7 +130,7 @@ def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig
             anchor = f"#{entry.update.anchor}" if entry.update else ""
             item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug) + anchor, rel="alternate")
             item.published(entry.time)
-            item.updated(entry.time)
+            item.updated(updated)
             # Atom escapes the HTML in <content type="html">; RSS readers expect it as is in content:encoded.
             item.content(xml_text(entry_content(entry, config, lang)), type="html" if fmt == "atom" else "CDATA")
             item.summary(xml_text(notice.text("summary", lang).value))

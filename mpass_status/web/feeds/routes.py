@@ -7,9 +7,9 @@ from flask import Response, abort, g, render_template, request, url_for
 from mpass_status import runtime
 from mpass_status.web.addresses import absolute
 from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
-from mpass_status.web.feeds.calendar import render_calendar
-from mpass_status.web.feeds.catalog import FeedSpec, feed_specs, find_spec
-from mpass_status.web.feeds.render import FORMATS, render_feed
+from mpass_status.web.feeds.calendar import calendar_changed, render_calendar
+from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, FeedSpec, feed_specs, find_spec
+from mpass_status.web.feeds.render import FORMATS, feed_entries, render_feed
 from mpass_status.web.labels import feed_description, feed_label, feed_name
 from mpass_status.web.language import language_blueprint, preferred_language
 
@@ -35,15 +35,20 @@ def feed(facet, value, fmt):
     spec = find_spec(config, facet, value)
     if spec is None:
         abort(404)
-    body = render_feed(runtime.notices().notices, spec, fmt, g.lang, config)
-    return _respond(body, f"{FORMATS[fmt]}; charset=utf-8")
+    notices = runtime.notices().notices
+    response = _respond(render_feed(notices, spec, fmt, g.lang, config), f"{FORMATS[fmt]}; charset=utf-8")
+    # From the notices' history, never the time of rendering: every worker and restart agrees.
+    response.last_modified = max((e.updated for e in feed_entries(notices, spec, config)), default=EMPTY_FEED_TIME)
+    return response
 
 
 @bp.route("/calendar.ics")
 def calendar():
     config = runtime.config()
-    body = render_calendar(runtime.notices().notices, g.lang, config)
-    return _respond(body, f"{CALENDAR_MIMETYPE}; charset=utf-8")
+    notices = runtime.notices().notices
+    response = _respond(render_calendar(notices, g.lang, config), f"{CALENDAR_MIMETYPE}; charset=utf-8")
+    response.last_modified = calendar_changed(notices)
+    return response
 
 
 @dataclass(frozen=True)
