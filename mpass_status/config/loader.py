@@ -2,6 +2,7 @@
 
 import re
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -73,7 +74,7 @@ def _components(report: Reporter, data: dict, languages, groups) -> tuple[Compon
     components = []
     for index, entry in enumerate(_entries(report, data, "components")):
         where = f"component {entry.get('id')}: "
-        report.unknown_keys(entry, ("id", "group", "name"), "components", index, where)
+        report.unknown_keys(entry, ("id", "group", "name", "description", "created"), "components", index, where)
         if not entry.get("id") or not isinstance(entry["id"], str):
             report.error("a component lacks its id", "components", index)
             continue
@@ -81,7 +82,14 @@ def _components(report: Reporter, data: dict, languages, groups) -> tuple[Compon
             # Kept all the same, so that checks naming it are not reported too.
             report.error(f"{where}unknown group {entry.get('group')!r}", "components", index, "group")
         names = _names(report, entry, languages, "components", index, where)
-        components.append(Component(entry["id"], entry["group"], names))
+        description = None
+        if "description" in entry:
+            description = _localized(report, entry, "description", languages, "components", index, where)
+        created = entry.get("created")
+        if created is not None and not (isinstance(created, date) and not isinstance(created, datetime)):
+            report.error(f"{where}created must be a date written as 2026-11-23", "components", index, "created")
+            created = None
+        components.append(Component(entry["id"], entry["group"], names, description, created))
     ids = [c.id for c in components] + [g.id for g in groups]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -1,6 +1,7 @@
 """What the site configuration holds once read: the site, its components, the probe settings and the checks."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,10 @@ class Component:
     id: str
     group: str
     name: dict[str, str]
+    # What the component is, one sentence per language (the status API's description); None: none.
+    description: dict[str, str] | None = None
+    # The day the component was added to the site (the status API's created_at); None: not stated.
+    created: date | None = None
 
 
 @dataclass(frozen=True)

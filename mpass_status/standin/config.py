@@ -98,6 +98,8 @@ def standin_config_text(production, test=None, timeout=2, interval=10, probe=Non
             f"id = {_q(comp.id)}",
             f"group = {_q(comp.group)}",
             f"name = {_names(comp.name)}",
+            *([f"description = {_names(comp.description)}"] if comp.description else []),
+            *([f"created = {comp.created.isoformat()}"] if comp.created else []),
             "",
         ]
     lines.append("[probe]")

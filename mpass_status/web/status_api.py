@@ -1,6 +1,6 @@
 """Serves /healthz, /readyz and the Statuspage-compatible /api/v2/summary.json and /api/v2/status.json."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from flask import Blueprint, jsonify, request
 from flask_babel import force_locale, gettext
@@ -39,15 +39,27 @@ def _page(config, lang, updated):
     }
 
 
-def _description(config, live, lang) -> str:
-    """Says in lang why the component shows as it does, and what a login-method check cannot see."""
-    with force_locale(lang):
-        text = reason_text(live.code, live.params)
-        if live.source == "checks" and live.component in config.login_methods():
-            text += ". " + gettext(
-                "The check sees only that MPASSid offers this login method, not whether logging in with it works."
+def _description(config, comp, lang) -> str | None:
+    """Says in lang what the component is (a fixed text), and what a login-method check cannot see."""
+    parts = [comp.description[lang]] if comp.description else []
+    if comp.id in config.login_methods():
+        with force_locale(lang):
+            parts.append(
+                gettext(
+                    "The check sees only that MPASSid offers this login method, not whether logging in with it works."
+                )
             )
-    return text
+    return " ".join(parts) or None
+
+
+def _reason(live, lang) -> str:
+    """Says in lang why the component shows as it does now."""
+    with force_locale(lang):
+        return reason_text(live.code, live.params)
+
+
+def _created(comp, tz) -> str | None:
+    return _iso(datetime.combine(comp.created, time(0), tzinfo=tz), tz) if comp.created else None
 
 
 def _components(config, live_now, lang, updated):
@@ -59,11 +71,11 @@ def _components(config, live_now, lang, updated):
                 "id": comp.id,
                 "name": component_label(config, comp.id, lang),
                 "status": live.statuspage_status,
-                "created_at": None,
+                "created_at": _created(comp, tz),
                 # Without evidence of its own a component is as fresh as the page, never "now".
                 "updated_at": _iso(live.evidence_time or updated, tz),
                 "position": position,
-                "description": _description(config, live, lang),
+                "description": _description(config, comp, lang),
                 "showcase": True,
                 "start_date": None,
                 "group_id": comp.group,
@@ -73,6 +85,8 @@ def _components(config, live_now, lang, updated):
                 # Beyond Statuspage: our own state (with unknown) and who decided it.
                 "mpass_state": live.state,
                 "mpass_source": live.source,
+                # Why it shows as it does now, in the ?lang language (Statuspage keeps description fixed).
+                "mpass_reason": _reason(live, lang),
                 # What the automatic checks say, also while a staff notice decides the state.
                 "mpass_checks_state": (live.checks or live).state,
             }
@@ -92,7 +106,7 @@ def _components(config, live_now, lang, updated):
                 "id": group.id,
                 "name": group.name[lang],
                 "status": worst,
-                "created_at": None,
+                "created_at": min((row["created_at"] for row in members if row["created_at"]), default=None),
                 "updated_at": _iso(updated, tz),
                 "position": len(rows) + 1,
                 "description": None,

@@ -80,16 +80,21 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
         seen.append(_components(client)[1]["prod-oidc"]["status"])
     assert seen == ["degraded_performance", "degraded_performance", "major_outage"]
     body, components = _components(client)
-    # A fixed phrase in the ?lang language: the broker's own issuer is not published.
-    assert components["prod-oidc"]["description"] == f"asetustiedoissa on muu myöntäjä (issuer) kuin {broker.issuer}"
+    # The reason, a fixed phrase in the ?lang language, has a field of its own: the broker's issuer is not published.
+    assert components["prod-oidc"]["mpass_reason"] == f"asetustiedoissa on muu myöntäjä (issuer) kuin {broker.issuer}"
     swedish = client.get("/api/v2/summary.json?lang=sv").get_json()["components"]
-    assert next(c for c in swedish if c["id"] == "prod-oidc")["description"] == (
-        f"konfigurationen anger en annan utfärdare (issuer) än {broker.issuer}"
-    )
+    oidc = next(c for c in swedish if c["id"] == "prod-oidc")
+    assert oidc["mpass_reason"] == f"konfigurationen anger en annan utfärdare (issuer) än {broker.issuer}"
+    # The description is what the component is, the same whatever its state, and when it was added.
+    assert oidc["description"].startswith("Produktionsmiljöns OpenID Connect-gränssnitt")
+    assert components["prod-oidc"]["description"].startswith("Tuotantoympäristön OpenID Connect -rajapinta")
+    assert oidc["created_at"] == "2026-11-23T00:00:00.000+02:00"
+    assert components["production"]["created_at"] == "2026-11-23T00:00:00.000+02:00"
     # A login method's check sees only that MPASSid offers it, and says so.
     wilma = next(c for c in swedish if c["id"] == "wilma")["description"]
-    assert wilma.endswith(
-        "Kontrollen ser bara att MPASSid erbjuder inloggningssättet, inte om inloggningen med det lyckas."
+    assert wilma == (
+        "Inloggning med skolans Wilma-användarkoder. Kontrollen ser bara att MPASSid erbjuder inloggningssättet,"
+        " inte om inloggningen med det lyckas."
     )
     assert components["production"]["group"] and components["production"]["status"] == "major_outage"
     assert components["test-oidc"]["status"] == "operational"
