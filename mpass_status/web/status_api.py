@@ -164,6 +164,57 @@ def _notice_json(notice, config, lang, components, now):
     return body
 
 
+def _checks_incident(config, live_now, lang, components) -> dict | None:
+    """Returns the fault the automatic checks see and no staff notice covers, as one unresolved incident.
+
+    Statuspage clients learn of an outage from incidents (an exporter reads non-operational components
+    without one as a minor outage), so a check-found outage is listed until the checks see it end. Its id
+    is the time it began, stable while it lasts.
+    """
+    failing = [c for c in live_now.components.values() if c.source == "checks" and c.state in ("down", "disrupted")]
+    if not failing:
+        return None
+    tz = config.timezone
+    began = min(c.since or c.evidence_time or live_now.time for c in failing)
+    latest = max(c.evidence_time or began for c in failing)
+    impact = (
+        "critical" if live_now.production_down else ("major" if any(c.state == "down" for c in failing) else "minor")
+    )
+    with force_locale(lang):
+        name = gettext("The automatic checks find a fault")
+        body = "; ".join(
+            f"{component_label(config, c.component, lang)}: {reason_text(c.code, c.params)}" for c in failing
+        )
+    incident_id = f"checks-{began.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return {
+        "id": incident_id,
+        "name": name,
+        "status": "investigating",
+        "created_at": _iso(began, tz),
+        "updated_at": _iso(latest, tz),
+        "monitoring_at": None,
+        "resolved_at": None,
+        "started_at": _iso(began, tz),
+        "impact": impact,
+        "shortlink": absolute(config, "pages.front", lang=lang),
+        "page_id": PAGE_ID,
+        "incident_updates": [
+            {
+                "id": f"{incident_id}-{latest.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+                "status": "investigating",
+                "body": body,
+                "created_at": _iso(latest, tz),
+                "updated_at": _iso(latest, tz),
+                "display_at": _iso(latest, tz),
+                "incident_id": incident_id,
+            }
+        ],
+        "components": [row for row in components if row["id"] in {c.component for c in failing}],
+        # Beyond Statuspage: who reports it.
+        "mpass_source": "checks",
+    }
+
+
 def _summary(now):
     config = runtime.config()
     lang, notices = _lang(config), runtime.notices().notices
@@ -171,6 +222,9 @@ def _summary(now):
     moments = [live_now.last_round] + [n.updated for n in notices if n.updated <= now]
     updated = max((m for m in moments if m), default=None)
     components = _components(config, live_now, lang, updated)
+
+    found = _checks_incident(config, live_now, lang, components)
+    checks = [found] if found else []
 
     def shown(kept):
         return [_notice_json(n, config, lang, components, now) for n in notices if kept(n)][:LIMIT]
@@ -188,11 +242,11 @@ def _summary(now):
     return {
         "page": _page(config, lang, updated),
         "components": components,
-        "incidents": shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
+        "incidents": checks + shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
         "scheduled_maintenances": shown(lambda n: n in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
         "status": status,
         # What the other endpoints list, built here once.
-        "_all_incidents": shown(lambda n: n.type == "incident"),
+        "_all_incidents": (checks + shown(lambda n: n.type == "incident"))[:LIMIT],
         "_all_maintenances": shown(lambda n: n in maintenance),
         "_upcoming": shown(lambda n: n in maintenance and n.is_upcoming(now)),
         "_active": shown(lambda n: n in maintenance and n.is_ongoing(now)),
