@@ -5,6 +5,8 @@ import shutil
 from ..helpers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Atlassian's embeddable status widget, as other sites embed a Statuspage's status.
+WIDGET = ROOT / "node_modules" / "@statuspage" / "status-widget" / "dist" / "index.js"
 STATES = ROOT / "tests" / "fixtures" / "states"
 # Playwright's own browser download is not used: it drives the system Chromium, quietly.
 CHROMIUM_ARGS = [
@@ -21,8 +23,9 @@ def missing_prerequisites() -> list[str]:
     missing = []
     if not shutil.which("chromium"):
         missing.append("chromium (Debian package)")
-    if not AXE.is_file():
-        missing.append("node_modules/axe-core (npm ci)")
+    for path in (AXE, WIDGET):
+        if not path.is_file():
+            missing.append(f"{path.relative_to(ROOT)} (npm ci)")
     return missing
 
 
