@@ -7,6 +7,8 @@ import os
 import shutil
 import signal
 import time
+import urllib.error
+import urllib.request
 
 from ..helpers import FIXTURE_NOTICES, write
 from .support import (
@@ -124,3 +126,22 @@ def test_a_read_only_instance_folder_serves_every_page_and_says_live_status_is_u
             assert "de automatiska kontrollernas resultat kan inte läsas just nu" in component
         # The workers booted and stayed up: nothing about the disk stops the site from starting.
         assert "Booting worker" in log.read_text() and "Worker failed to boot" not in log.read_text()
+
+
+def test_every_worker_gives_a_feed_and_the_calendar_the_same_validators(tmp_path, broker, test_broker, references):
+    # A poller that sends only If-Modified-Since, on a new connection each time (any worker may answer).
+    database = tmp_path / "instance" / "status.sqlite3"
+    config = fast_config(tmp_path, broker, test_broker, references, database)
+    with gunicorn(site_env(config, FIXTURE_NOTICES, database), tmp_path / "gunicorn.log") as base:
+        for path in ("/fi/feed.atom", "/sv/calendar.ics"):
+            with urllib.request.urlopen(base + path, timeout=10) as first:
+                since, etag = first.headers["Last-Modified"], first.headers["ETag"]
+            answers = []
+            for _ in range(20):
+                request = urllib.request.Request(base + path, headers={"If-Modified-Since": since})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        answers.append((response.status, response.headers["ETag"]))
+                except urllib.error.HTTPError as error:
+                    answers.append((error.code, error.headers["ETag"]))
+            assert answers == [(304, etag)] * 20, path
