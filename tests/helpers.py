@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import textwrap
 import threading
@@ -95,6 +96,24 @@ def serve(app):
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def raw_exchange(base: str, path: bytes, headers: bytes) -> tuple[int, dict[str, list[str]], str]:
+    """Sends a GET with exactly these header bytes (no HTTP client would); returns status, headers (lower-case
+    names) and the body as text."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET " + path + b" HTTP/1.1\r\n" + headers + b"Connection: close\r\n\r\n")
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    fields: dict[str, list[str]] = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip().lower(), []).append(value.strip())
+    return int(status_line.split(" ")[1]), fields, body.decode("utf-8")
 
 
 def git(repo, *args, when: str | None = None) -> str:

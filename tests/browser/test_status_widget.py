@@ -2,12 +2,8 @@
 
 import pytest
 
-from mpass_status import runtime
-from mpass_status.checks.runner import run_round
-from mpass_status.standin.config import write_standin_config
-
-from ..helpers import build_site, serve
-from ..web.test_statuspage_consumers import CASES
+from ..helpers import serve
+from ..web.test_statuspage_consumers import CASES, state_site
 from .support import WIDGET
 
 EMBEDDING = """<!doctype html>
@@ -32,15 +28,8 @@ def embedding_site(site: str):
 
 @pytest.mark.parametrize("state", CASES)
 def test_the_widget_on_another_origin_shows_the_pages_state(tmp_path, broker, test_broker, references, page, state):
-    notices, faults, rounds, indicator = CASES[state]
-    config = write_standin_config(
-        tmp_path / "site.toml", broker, test_broker, timeout=2, interval=60, references=references
-    )
-    app = build_site(tmp_path / "site", notices, STATUS_CONFIG=str(config))
-    for target, fault in faults:
-        broker.set_fault(target, fault)
-    for _ in range(rounds):
-        run_round(runtime.config(app), runtime.results(app))
+    indicator = CASES[state][3]
+    app = state_site(tmp_path, state, broker, test_broker, references)
     status = app.test_client().get("/api/v2/status.json").get_json()["status"]
     assert status["indicator"] == indicator
     with serve(app) as site, serve(embedding_site(site)) as other:

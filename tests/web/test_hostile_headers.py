@@ -1,11 +1,10 @@
 """Header bytes no browser sends, on the wire to a real server (the WSGI environ a test client never builds):
 undecodable cookies and Host headers that name no host, on cached and uncached paths and the error page."""
 
-import socket
-
 import pytest
 
 from ..helpers import build_site, serve
+from ..helpers import raw_exchange as exchange
 
 BAD_COOKIE = b"Cookie: lang=\xff\r\n"
 # What the operator saw break, and neighbours: an empty label, a label of 64 characters, no Host at
@@ -18,23 +17,6 @@ HOSTS = {
     "unicode with port": b"Host: \xc3\xa4iti.fi:8080\r\n",
     "foreign": b"Host: evil.example\r\n",
 }
-
-
-def exchange(base: str, path: bytes, headers: bytes) -> tuple[int, dict[str, list[str]], str]:
-    """Sends a GET with exactly these header bytes; returns status, headers (lower-case names) and body."""
-    host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(b"GET " + path + b" HTTP/1.1\r\n" + headers + b"Connection: close\r\n\r\n")
-        data = b""
-        while chunk := connection.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    fields: dict[str, list[str]] = {}
-    for line in lines:
-        name, _, value = line.partition(":")
-        fields.setdefault(name.strip().lower(), []).append(value.strip())
-    return int(status_line.split(" ")[1]), fields, body.decode("utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,20 @@ CASES = {
 }
 
 
+def state_site(tmp_path, state, broker, test_broker, references):
+    """Builds the site in a state of CASES against the stand-ins and runs its probe rounds; returns it."""
+    notices, faults, rounds, _ = CASES[state]
+    config = write_standin_config(
+        tmp_path / "site.toml", broker, test_broker, timeout=2, interval=60, references=references
+    )
+    app = build_site(tmp_path / "site", notices, STATUS_CONFIG=str(config))
+    for target, fault in faults:
+        broker.set_fault(target, fault)
+    for _ in range(rounds):
+        run_round(runtime.config(app), runtime.results(app))
+    return app
+
+
 @pytest.fixture
 def exporter(tmp_path, monkeypatch):
     """statuspage-prometheus-exporter's own checker (from PyPI), configured as its users configure it."""
@@ -37,15 +51,8 @@ def exporter(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("state", CASES)
 def test_the_exporter_agrees_with_the_page(tmp_path, broker, test_broker, references, exporter, state):
-    notices, faults, rounds, indicator = CASES[state]
-    config = write_standin_config(
-        tmp_path / "site.toml", broker, test_broker, timeout=2, interval=60, references=references
-    )
-    app = build_site(tmp_path / "site", notices, STATUS_CONFIG=str(config))
-    for target, fault in faults:
-        broker.set_fault(target, fault)
-    for _ in range(rounds):
-        run_round(runtime.config(app), runtime.results(app))
+    indicator = CASES[state][3]
+    app = state_site(tmp_path, state, broker, test_broker, references)
     client = app.test_client()
     page = client.get("/fi/").get_data(as_text=True)
     summary = client.get("/api/v2/summary.json").get_json()
