@@ -169,3 +169,8 @@ def test_no_secret_or_no_remote_means_no_hook(tmp_path, remote):
     quiet = build_site(tmp_path / "quiet", None, NOTICES_REMOTE=str(remote))
     assert quiet.test_client().post("/hooks/git", data=b"{}", headers={"X-Gitlab-Token": ""}).status_code == 404
     assert quiet.test_client().get("/hooks/git").status_code in (404, 405)
+
+
+def test_an_oversized_delivery_is_refused_unread(site):
+    body = b"x" * (1024 * 1024 + 1)
+    assert site.test_client().post("/hooks/git", data=body, headers=signed(body)).status_code == 413
