@@ -141,7 +141,15 @@ def load_config(path) -> SiteConfig:
     if not isinstance(feeds, dict):
         report.error("[feeds] must be a table", "feeds")
         feeds = {}
-    report.unknown_keys(feeds, ("id_domain",), "feeds", where="[feeds]: ")
+    report.unknown_keys(feeds, ("id_domain", "corrections_from"), "feeds", where="[feeds]: ")
+    corrections_from = feeds.get("corrections_from")
+    if corrections_from is not None and (
+        not isinstance(corrections_from, date) or isinstance(corrections_from, datetime)
+    ):
+        report.error(
+            "[feeds]: 'corrections_from' must be a date written as 2026-11-26", "feeds", key="corrections_from"
+        )
+        corrections_from = None
     id_domain = feeds.get("id_domain")
     if id_domain is not None and (not isinstance(id_domain, str) or not id_domain):
         report.error("[feeds]: 'id_domain' must be a domain name", "feeds", key="id_domain")
@@ -161,4 +169,5 @@ def load_config(path) -> SiteConfig:
         probe=probe,
         checks=checks,
         feed_id_domain=id_domain,
+        corrections_from=corrections_from,
     )

@@ -90,6 +90,9 @@ class SiteConfig:
     checks: tuple[Check, ...] = ()
     # [feeds] id_domain: where feed entry ids are minted, when not the feeds' own default.
     feed_id_domain: str | None = None
+    # [feeds] corrections_from: commits before this day prepared the archive; only later ones are told
+    # to readers as changes of a notice (None: every commit after the one that added a notice).
+    corrections_from: date | None = None
 
     def component(self, component_id: str) -> Component | None:
         """Returns the component with this id, or None."""

@@ -19,10 +19,14 @@ _MARK = "\x01"
 
 @dataclass(frozen=True)
 class FileHistory:
-    """The newest commit that changed a file (committer time) and how many commits changed it."""
+    """The times (committer time, newest first) of the commits that changed a file."""
 
-    changed: datetime
-    revisions: int
+    commits: tuple[datetime, ...]
+
+    def corrected(self, since: datetime | None = None) -> datetime | None:
+        """Returns the newest commit after the one that added the file (and not before since), or None."""
+        later = [moment for moment in self.commits[:-1] if since is None or moment >= since]
+        return later[0] if later else None
 
 
 def _run(args: list[str], cwd: Path) -> str | None:
@@ -37,17 +41,14 @@ def _run(args: list[str], cwd: Path) -> str | None:
 
 def parse_log(text: str) -> dict[str, FileHistory]:
     """Reads `git log --format=<MARK>%ct --name-only` output (newest first) into each file's history."""
-    newest: dict[str, int] = {}
-    counts: dict[str, int] = {}
+    commits: dict[str, list[datetime]] = {}
     stamp = 0
     for line in text.splitlines():
         if line.startswith(_MARK):
             stamp = int(line[1:])
         elif line:
-            name = line.rsplit("/", 1)[-1]
-            newest.setdefault(name, stamp)
-            counts[name] = counts.get(name, 0) + 1
-    return {name: FileHistory(datetime.fromtimestamp(newest[name], UTC), counts[name]) for name in newest}
+            commits.setdefault(line.rsplit("/", 1)[-1], []).append(datetime.fromtimestamp(stamp, UTC))
+    return {name: FileHistory(tuple(moments)) for name, moments in commits.items()}
 
 
 def log_arguments(revision: str = "HEAD") -> list[str]:

@@ -69,7 +69,8 @@ class Notice:
     body_html: dict[str, str]
     # The first update's time, else the file's date at midnight: orders the archive.
     published: datetime
-    # The newest commit that changed the notice's file and how many did (see history.py); None outside git.
+    # The newest commit that changed the notice after the one that added it (a correction), and how many
+    # commits changed its file (see history.py); None and 0 outside git.
     changed: datetime | None = None
     revisions: int = 0
     languages: tuple[str, ...] = field(default=("fi", "sv"))
@@ -123,9 +124,7 @@ class Notice:
     def last_changed(self) -> datetime:
         """Returns when the notice last changed: the newest commit that changed it after the one that added
         it (a correction, a cancellation), else the newest time it states itself."""
-        if self.changed and self.revisions > 1:
-            return max(self.changed, self.updated)
-        return self.updated
+        return max(self.changed, self.updated) if self.changed else self.updated
 
     def is_ongoing(self, now: datetime) -> bool:
         """Tells whether an incident or maintenance is under way at now."""

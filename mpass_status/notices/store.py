@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime
+from datetime import time as time_of_day
 from pathlib import Path
 
 from mpass_status.config import SiteConfig
@@ -109,7 +110,9 @@ def load_folder(
         unique.append(notice)
     sync = read_state(folder)
     history = _history(folder, sync)
-    unique = [_with_history(n, history.get(f"{n.slug}.md")) for n in unique]
+    since = config.corrections_from
+    since = datetime.combine(since, time_of_day(0), tzinfo=config.timezone) if since else None
+    unique = [_with_history(n, history.get(f"{n.slug}.md"), since) for n in unique]
     unique.sort(key=lambda n: (n.published, n.slug), reverse=True)
     stamp = repr((sorted(table), sync and sync.get("commit"), sorted(history.items())))
     digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
@@ -125,16 +128,16 @@ def _history(folder: Path, sync: dict | None) -> dict[str, FileHistory]:
     found = {}
     for name, record in (sync.get("files") or {}).items():
         try:
-            found[name] = FileHistory(datetime.fromisoformat(record["changed"]), int(record["revisions"]))
+            found[name] = FileHistory(tuple(datetime.fromisoformat(moment) for moment in record["commits"]))
         except (KeyError, TypeError, ValueError):
             continue
     return found
 
 
-def _with_history(notice: Notice, history: FileHistory | None) -> Notice:
+def _with_history(notice: Notice, history: FileHistory | None, since: datetime | None) -> Notice:
     if history is None:
         return notice
-    return replace(notice, changed=history.changed, revisions=history.revisions)
+    return replace(notice, changed=history.corrected(since), revisions=len(history.commits))
 
 
 class NoticeStore:

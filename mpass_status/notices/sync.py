@@ -141,9 +141,7 @@ class Sync:
         own = "\n".join(
             line for line in text.splitlines() if line.startswith("\x01") or "/" not in line.removeprefix(prefix)
         )
-        return {
-            file: {"changed": h.changed.isoformat(), "revisions": h.revisions} for file, h in parse_log(own).items()
-        }
+        return {file: {"commits": [m.isoformat() for m in h.commits]} for file, h in parse_log(own).items()}
 
     def _last_good(self, commit: str, name: str, staging: Path) -> tuple[str, bytes] | None:
         # Newest first; the first commit listed is the broken version itself.
@@ -171,7 +169,7 @@ class Sync:
             for name, blob in sorted(blobs.items()):
                 before = previous.get(name, {})
                 live = self.folder / name
-                if before.get("blob") == blob and live.exists() and "changed" in before:
+                if before.get("blob") == blob and live.exists() and "commits" in before:
                     # Unchanged since the last sync: keep what is served, held back or not.
                     files[name] = before
                     if before.get("problems"):

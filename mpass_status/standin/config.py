@@ -86,6 +86,8 @@ def standin_config_text(production, test=None, timeout=2, interval=10, probe=Non
         f"contact_email = {_q(site.contact_email)}",
         "",
     ]
+    if site.corrections_from:
+        lines += ["[feeds]", f"corrections_from = {site.corrections_from.isoformat()}", ""]
     for group in site.groups:
         lines += ["[[groups]]", f"id = {_q(group.id)}", f"name = {_names(group.name)}"]
         for key in GROUP_TEXTS:

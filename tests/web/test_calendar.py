@@ -101,7 +101,7 @@ def test_cancelled_maintenance_and_all_day_change(tmp_path):
 def test_uid_stays_and_sequence_rises_with_each_commit_that_changes_a_notice(tmp_path):
     app = build_site(tmp_path)
     folder = notices_folder(app)
-    commit_notices(folder, "Published", when="2026-11-10T10:00:00+02:00")
+    commit_notices(folder, "Published", when="2026-12-10T10:00:00+02:00")
     client = app.test_client()
     (before,) = read(client).walk("VEVENT")
     first = client.get("/fi/calendar.ics")
@@ -111,16 +111,16 @@ def test_uid_stays_and_sequence_rises_with_each_commit_that_changes_a_notice(tmp
     assert before.decoded("LAST-MODIFIED") == datetime(2026, 11, 2, 8, tzinfo=UTC)
 
     edit(folder / MAINTENANCE, "end: 2099-03-14 20:00", "end: 2099-03-14 21:00")
-    commit_notices(folder, "Longer break", when="2026-11-11T09:30:00+02:00")
+    commit_notices(folder, "Longer break", when="2026-12-11T09:30:00+02:00")
     (after,) = read(client).walk("VEVENT")
     assert str(after["UID"]) == str(before["UID"])
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
-    assert after.decoded("LAST-MODIFIED") == after.decoded("DTSTAMP") == datetime(2026, 11, 11, 7, 30, tzinfo=UTC)
+    assert after.decoded("LAST-MODIFIED") == after.decoded("DTSTAMP") == datetime(2026, 12, 11, 7, 30, tzinfo=UTC)
     assert after.decoded("DTEND") - before.decoded("DTEND") == timedelta(hours=1)
 
     # A title edit is a change too; the sequence never goes back.
     edit(folder / MAINTENANCE, "fi: Tuotantoympäristön huoltokatko", "fi: Tuotannon huoltokatko")
-    commit_notices(folder, "Title", when="2026-11-12T09:30:00+02:00")
+    commit_notices(folder, "Title", when="2026-12-12T09:30:00+02:00")
     (latest,) = read(client).walk("VEVENT")
     assert str(latest["UID"]) == str(before["UID"]) and str(latest["SUMMARY"]) == "Tuotannon huoltokatko"
     assert int(latest["SEQUENCE"]) > int(after["SEQUENCE"])

@@ -4,6 +4,7 @@ import os
 import shutil
 import time
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -13,6 +14,7 @@ from app import create_app
 from ..helpers import FIXTURE_NOTICES, ROOT, build_site, commit_notices, edit, git, notices_folder
 
 MAINTENANCE = "2026-11-02-huoltokatko-tuotanto.md"
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def entries(client, lang="fi"):
@@ -27,7 +29,7 @@ def newest_of(found, slug):
 def test_a_cancellation_and_a_correction_reach_readers_as_updated_entries(tmp_path):
     app = build_site(tmp_path)
     folder = notices_folder(app)
-    commit_notices(folder, "Published", when="2026-11-10T10:00:00+02:00")
+    commit_notices(folder, "Published", when="2026-12-10T10:00:00+02:00")
     client = app.test_client()
     before, _ = entries(client)
     entry = newest_of(before, "fixture-maintenance-2099")
@@ -37,11 +39,11 @@ def test_a_cancellation_and_a_correction_reach_readers_as_updated_entries(tmp_pa
 
     # The guide's way of cancelling: cancelled: true, committed.
     edit(folder / MAINTENANCE, "end: 2099-03-14 20:00\n", "end: 2099-03-14 20:00\ncancelled: true\n")
-    commit_notices(folder, "Cancel the break", when="2026-11-12T14:05:00+02:00")
+    commit_notices(folder, "Cancel the break", when="2026-12-12T14:05:00+02:00")
     after, feed_after = entries(client)
     cancelled = after[entry.id]
-    assert cancelled.title.startswith("Peruttu: ") and cancelled.updated == "2026-11-12T12:05:00+00:00"
-    assert "Päivitetty 12.11.2026 klo 14.05" in cancelled.content[0].value
+    assert cancelled.title.startswith("Peruttu: ") and cancelled.updated == "2026-12-12T12:05:00+00:00"
+    assert "Päivitetty 12.12.2026 klo 14.05" in cancelled.content[0].value
     newest = max(feed_after.entries, key=lambda e: e.updated_parsed)
     assert feed_after.feed.updated_parsed == newest.updated_parsed
     # Older entries keep their own time: only the news is new.
@@ -52,10 +54,10 @@ def test_a_cancellation_and_a_correction_reach_readers_as_updated_entries(tmp_pa
     # A correction of a notice with no new update: its entry is renewed and says when, in Swedish too.
     slug = "2019-11-20-tunnistushairio"
     edit(folder / f"{slug}.md", "sv: Störning i MPASSid-identifieringen", "sv: Störning i identifieringen")
-    commit_notices(folder, "Correct the Swedish title", when="2026-11-13T09:00:00+02:00")
+    commit_notices(folder, "Correct the Swedish title", when="2026-12-13T09:00:00+02:00")
     corrected = newest_of(entries(client, "sv")[0], slug)
-    assert corrected.updated == "2026-11-13T07:00:00+00:00"
-    assert "Uppdaterad 13.11.2026 kl. 9.00" in corrected.content[0].value
+    assert corrected.updated == "2026-12-13T07:00:00+00:00"
+    assert "Uppdaterad 13.12.2026 kl. 9.00" in corrected.content[0].value
 
 
 def clone_site(tmp_path, name: str, source):
@@ -78,9 +80,9 @@ ADDRESSES = ["/fi/feed.atom", "/sv/feed.rss", "/fi/feeds/type/maintenance.atom",
 def test_two_fresh_clones_serve_the_same_bytes_and_validators(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(FIXTURE_NOTICES, source / "notices")
-    commit_notices(source / "notices", "Fixture notices", when="2026-11-10T10:00:00+02:00")
+    commit_notices(source / "notices", "Fixture notices", when="2026-12-10T10:00:00+02:00")
     edit(source / "notices" / MAINTENANCE, "end: 2099-03-14 20:00\n", "end: 2099-03-14 20:00\ncancelled: true\n")
-    commit_notices(source / "notices", "Cancel", when="2026-11-12T10:00:00+02:00")
+    commit_notices(source / "notices", "Cancel", when="2026-12-12T10:00:00+02:00")
     first = clone_site(tmp_path, "first", source)
     time.sleep(1.1)  # the second clone's files are written later: other mtimes
     second = clone_site(tmp_path, "second", source)
@@ -94,7 +96,7 @@ def test_two_fresh_clones_serve_the_same_bytes_and_validators(tmp_path):
         # A poller that sends only If-Modified-Since gets 304 from whichever worker or clone answers.
         since = {"If-Modified-Since": one.headers["Last-Modified"]}
         assert other.status_code == 200 and second.test_client().get(address, headers=since).status_code == 304
-    assert first.test_client().get("/fi/calendar.ics").headers["Last-Modified"] == "Thu, 12 Nov 2026 08:00:00 GMT"
+    assert first.test_client().get("/fi/calendar.ics").headers["Last-Modified"] == "Sat, 12 Dec 2026 08:00:00 GMT"
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
@@ -108,5 +110,22 @@ def test_no_two_entries_of_a_feed_share_their_updated_time(tmp_path, lang):
         assert stamps and len(stamps) == len(set(stamps)), address
         published = [datetime(*entry.published_parsed[:6], tzinfo=UTC) for entry in parsed.entries]
         updated = [datetime(*entry.updated_parsed[:6], tzinfo=UTC) for entry in parsed.entries]
-        # Told apart by a second at most below their own time, never moved past a page's minute.
-        assert all(0 <= (p - u).total_seconds() < 60 for p, u in zip(published, updated, strict=True) if u <= p)
+        # Told apart by a second after their own time at most, in the same Helsinki day.
+        for p, u in zip(published, updated, strict=True):
+            assert u >= p
+            assert (u - p).total_seconds() >= 60 or u.astimezone(HELSINKI).date() == p.astimezone(HELSINKI).date()
+
+
+def test_commits_before_corrections_from_prepared_the_archive_and_are_not_told(tmp_path):
+    # status.toml: corrections_from = 2026-11-26. The archive's own edits before it are no news.
+    app = build_site(tmp_path)
+    folder = notices_folder(app)
+    commit_notices(folder, "Archive imported", when="2026-11-20T10:00:00+02:00")
+    edit(folder / "2019-11-20-tunnistushairio.md", "sv: Störning i MPASSid-identifieringen", "sv: Störning")
+    commit_notices(folder, "Archive corrected", when="2026-11-24T10:00:00+02:00")
+    entry = newest_of(entries(app.test_client(), "sv")[0], "2019-11-20-tunnistushairio")
+    assert entry.updated.startswith("2019-11-20") and "Uppdaterad" not in entry.content[0].value
+    edit(folder / "2019-11-20-tunnistushairio.md", "sv: Störning", "sv: Störning i identifieringen")
+    commit_notices(folder, "Corrected after going live", when="2026-11-27T10:00:00+02:00")
+    entry = newest_of(entries(app.test_client(), "sv")[0], "2019-11-20-tunnistushairio")
+    assert entry.updated == "2026-11-27T08:00:00+00:00" and "Uppdaterad 27.11.2026 kl. 10.00" in entry.content[0].value

@@ -61,18 +61,18 @@ def entry_title(entry: Entry, lang: str) -> str:
 
 
 def distinct_updated(entries: list[Entry]) -> list[datetime]:
-    """Returns each entry's updated time, a second apart where entries share one, so no two are equal.
+    """Returns each entry's updated time, a second later where entries share one, so no two are equal.
 
     Atom readers and the W3C validator (DuplicateUpdated) take equal times as one change told twice:
     two notices of the same day, or an update and another notice written for the same minute. A
-    second is below what any page shows.
+    second is below what any page shows, and later, not earlier, keeps a day's midnight in its day.
     """
     taken: set[datetime] = set()
     stamps = []
     for entry in entries:
         stamp = entry.updated
         while stamp in taken:
-            stamp -= timedelta(seconds=1)
+            stamp += timedelta(seconds=1)
         taken.add(stamp)
         stamps.append(stamp)
     return stamps
