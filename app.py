@@ -11,7 +11,20 @@ from mpass_status.checks import cli as probe_cli
 from mpass_status.checks.scheduler import start_background
 from mpass_status.config import ConfigError, load_config
 from mpass_status.notices import cli as notices_cli
-from mpass_status.web import dates, errors, export, hooks, labels, language, page_cache, pages, security, status_api
+from mpass_status.web import (
+    assets,
+    cache_policy,
+    dates,
+    errors,
+    export,
+    hooks,
+    labels,
+    language,
+    page_cache,
+    pages,
+    security,
+    status_api,
+)
 from mpass_status.web.feeds import routes as feeds
 
 ROOT = Path(__file__).resolve().parent
@@ -71,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     labels.init_app(app)
     # The cache's after_request hook runs last (hooks run in reverse), keeping the security headers.
     page_cache.init_app(app)
+    cache_policy.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     pages.init_app(app)

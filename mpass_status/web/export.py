@@ -23,7 +23,7 @@ from mpass_status.web.feeds.render import FORMATS
 from mpass_status.web.status_api import LISTS
 
 # Health answers are about the live process: an exported copy would always claim health.
-SKIP_ENDPOINTS = {"static", "status_api.healthz", "status_api.readyz"}
+SKIP_ENDPOINTS = {"static", "status_api.healthz", "status_api.readyz", "language.choose"}
 # The static export's "/" cannot read a cookie or Accept-Language: it sends the reader to the first language.
 INDEX_TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">
@@ -99,12 +99,14 @@ def _exporting(app):
     # Only the export replaces "/": the live site keeps its redirect by cookie and browser language.
     live_root = app.view_functions["root"]
     app.view_functions["root"] = static_index
+    app.config["EXPORTING"] = True
     preprocessors = app.url_value_preprocessors.setdefault(None, [])
     preprocessors.insert(0, _fresh_globals)
     try:
         yield
     finally:
         app.view_functions["root"] = live_root
+        app.config["EXPORTING"] = False
         preprocessors.remove(_fresh_globals)
 
 
@@ -130,7 +132,7 @@ def freeze_site(app, destination) -> tuple[set[str], set[str]]:
         urls = freezer.freeze()
         with app.test_request_context():
             seen = {endpoint for _, endpoint, _ in freezer._generate_all_urls() if endpoint}
-    _write_not_found_pages(app, destination)
+        _write_not_found_pages(app, destination)
     return urls, missing_endpoints(app, seen)
 
 

@@ -1,6 +1,10 @@
-"""The reader's language: taken from the URL, else the `lang` cookie, else the browser; remembered in the cookie."""
+"""The reader's language: taken from the URL, else the `lang` cookie, else the browser.
 
-from flask import Blueprint, Response, abort, g, request, url_for
+The cookie is set only when a reader picks a language with the switch (`/language/<lang>`), never by a
+page: pages, feeds and the API carry no Set-Cookie, so a shared cache (a CDN, nginx) may keep them.
+"""
+
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_babel import Babel
 from werkzeug.http import dump_cookie, parse_cookie
 
@@ -45,13 +49,6 @@ def remembered_language(cookie_header: str) -> str | None:
         return None
 
 
-def cookie_for(cookie_header: str, lang: str | None) -> str | None:
-    """Returns the Set-Cookie value a page in lang owes a reader whose Cookie header is cookie_header, if any."""
-    if lang and remembered_language(cookie_header) != lang:
-        return language_cookie(lang)
-    return None
-
-
 def _pull_lang(endpoint, values):
     lang = values.pop("lang", None)
     if lang not in runtime.config().languages:
@@ -65,14 +62,30 @@ def _add_lang(endpoint, values):
     values.setdefault("lang", preferred_language())
 
 
-def _remember_language(response: Response) -> Response:
-    # Pages remember the reader's choice for "/". Feeds and the calendar are shared by many readers and
-    # cached, so they set no cookie.
-    if response.status_code == 200 and response.mimetype == "text/html":
-        cookie = cookie_for(request.headers.get("Cookie", ""), g.get("lang"))
-        if cookie:
-            response.headers.add("Set-Cookie", cookie)
+switch = Blueprint("language", __name__)
+
+
+@switch.route("/language/<lang>")
+def choose(lang):
+    """Remembers the language a reader picked and shows the page they were on in it (303)."""
+    if lang not in runtime.config().languages:
+        abort(404)
+    target = request.args.get("next", "")
+    # Only a path of this site in the chosen language: never another host ("//x", "/\\x").
+    if not (target.startswith(f"/{lang}/") and "//" not in target and "\\" not in target):
+        target = url_for("pages.front", lang=lang)
+    response = redirect(target, 303)
+    response.headers["Set-Cookie"] = language_cookie(lang)
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def switch_url(lang: str, page_url: str) -> str:
+    """Returns the language switch's link: through /language/ (which remembers the choice), or in a static
+    export, where nothing can set a cookie, the page itself."""
+    if current_app.config.get("EXPORTING"):
+        return page_url
+    return url_for("language.choose", lang=lang, next=page_url)
 
 
 def language_blueprint(name: str, import_name: str) -> Blueprint:
@@ -80,7 +93,6 @@ def language_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix="/<lang>")
     bp.url_value_preprocessor(_pull_lang)
     bp.url_defaults(_add_lang)
-    bp.after_request(_remember_language)
     return bp
 
 
@@ -94,7 +106,8 @@ def _alternates() -> dict:
             alternates[other] = url_for(request.endpoint, **dict(g.view_args, lang=other))
         else:
             alternates[other] = url_for("pages.front", lang=other)
-    return {"lang": lang, "alternates": alternates}
+    switches = {other: switch_url(other, url) for other, url in alternates.items()}
+    return {"lang": lang, "alternates": alternates, "switches": switches}
 
 
 def init_app(app) -> None:
@@ -103,3 +116,4 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki")
     Babel(app, locale_selector=preferred_language)
     app.context_processor(_alternates)
+    app.register_blueprint(switch)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl
 
-from flask import current_app, g, request
+from flask import current_app, request
 from werkzeug.http import is_resource_modified
 
 from mpass_status import runtime
-from mpass_status.web.language import cookie_for
 from mpass_status.web.security import MAX_QUERY_BYTES
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
@@ -41,8 +40,6 @@ class Entry:
     etag: str
     # The Last-Modified a view stated (feeds, calendars), else None.
     since: datetime | None
-    # The page's language, whose cookie a hit sets for a reader who lacks it (None: no cookie).
-    lang: str | None
 
 
 class PageCache:
@@ -154,12 +151,11 @@ def _store(response):
         version=_version(app),
         expires=min(now + MAX_AGE_SECONDS, cache.next_boundary(runtime.notices(app), now)),
         status=response.status_code,
-        # Per-reader headers are not kept: the language cookie is set again on each hit that needs it.
+        # Nothing cached is per reader: no answer it keeps sets a cookie.
         headers=tuple((k, v) for k, v in response.headers.items() if k not in ("Set-Cookie", "X-Cache")),
         body=body,
         etag=etag,
         since=since,
-        lang=g.get("lang") if response.mimetype == "text/html" else None,
     )
     cache.put(key, entry)
     return response.make_conditional(request)
@@ -181,9 +177,6 @@ class CachedPages:
         if entry is None:
             return self.wsgi_app(environ, start_response)
         headers = list(entry.headers) + [("X-Cache", "hit")]
-        cookie = cookie_for(environ.get("HTTP_COOKIE", ""), entry.lang)
-        if cookie:
-            headers.append(("Set-Cookie", cookie))
         if not is_resource_modified(environ, etag=entry.etag, last_modified=entry.since):
             kept = [(k, v) for k, v in headers if k not in ("Content-Type", "Content-Length")]
             start_response("304 Not Modified", kept)

@@ -35,7 +35,8 @@ def test_tab_order_reaches_skip_link_language_switch_and_notices(page, base_url,
     hrefs = [f["href"] for f in order]
     assert "skip-link" in order[0]["cls"] and order[0]["href"] == "#content", order[0]
     lang, other = path[1:3], "sv" if path.startswith("/fi/") else "fi"
-    switch = hrefs.index(path.replace(f"/{lang}/", f"/{other}/", 1))
+    # The switch goes through /language/, which remembers the choice, to the same page in the other language.
+    switch = hrefs.index(f"/language/{other}?next=" + path.replace(f"/{lang}/", f"/{other}/", 1))
     # The notices: links to notices on the front page, to the archive of notices from a notice page.
     notices = [i for i, href in enumerate(hrefs) if href.startswith((f"/{lang}/notices/", f"/{lang}/archive/"))]
     assert notices, f"no notice link in the tab order: {hrefs}"

@@ -135,8 +135,10 @@ def states(summary: dict) -> dict[str, str]:
 
 
 def rounds(database: Path) -> int:
-    """Returns how many rounds the results database holds."""
+    """Returns how many rounds the results database holds (0 while the prober is still creating it)."""
     with sqlite3.connect(database) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'rounds'").fetchone():
+            return 0
         return db.execute("SELECT count(*) FROM rounds").fetchone()[0]
 
 

@@ -17,7 +17,9 @@ STATE_WORDS = {
 def test_front_page_weighs_under_50_kb(client, lang):
     html = client.get(f"/{lang}/").data
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode())
-    assert "/static/site.css" in assets and "/static/refresh.js" in assets
+    # Fingerprinted: site.<hash>.css, refresh.<hash>.js.
+    assert any(re.fullmatch(r"/static/site\.[0-9a-f]{10}\.css", a) for a in assets), assets
+    assert any(re.fullmatch(r"/static/refresh\.[0-9a-f]{10}\.js", a) for a in assets), assets
     total = len(html)
     for asset in set(assets):
         response = client.get(asset)

@@ -98,8 +98,20 @@ def test_notice_markup_cannot_inject_script(client):
 def test_root_redirects_by_cookie_then_browser_language(client):
     assert client.get("/", headers={"Accept-Language": "sv-FI,sv;q=0.9"}).location == "/sv/"
     assert client.get("/", headers={"Accept-Language": "en-US"}).location == "/fi/"
-    client.get("/sv/about/")  # choosing Swedish remembers it
-    assert client.get("/", headers={"Accept-Language": "fi"}).location == "/sv/"
+    # Reading a Swedish page remembers nothing: a shared cache may keep every page.
+    assert "Set-Cookie" not in client.get("/sv/about/").headers
+    assert client.get("/", headers={"Accept-Language": "fi"}).location == "/fi/"
+    # Picking Swedish with the switch remembers it, and the reader stays on the page they were on.
+    chosen = client.get("/language/sv?next=/sv/about/")
+    assert (chosen.status_code, chosen.location) == (303, "/sv/about/") and "lang=sv" in chosen.headers["Set-Cookie"]
+    assert chosen.headers["Cache-Control"] == "no-store"
+    root = client.get("/", headers={"Accept-Language": "fi"})
+    assert root.location == "/sv/" and root.headers["Vary"] == "Cookie, Accept-Language"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/fi/", "/sv/\\evil", ""])
+def test_the_language_switch_only_leads_to_this_sites_pages_in_that_language(client, target):
+    assert client.get("/language/sv", query_string={"next": target}).location == "/sv/"
 
 
 @pytest.mark.parametrize(
@@ -143,7 +155,8 @@ def test_crawl_every_internal_link_resolves(client, lang):
         seen.add(url)
         response = client.get(url)
         response.close()
-        assert response.status_code == 200, url
+        # The language switch remembers the choice and sends the reader on (303).
+        assert response.status_code == (303 if url.startswith("/language/") else 200), url
         if response.mimetype != "text/html":
             continue
         for link in parse(response.get_data(as_text=True)).links:
