@@ -72,7 +72,7 @@ def choose(lang):
         abort(404)
     target = request.args.get("next", "")
     # Only a path of this site in the chosen language: never another host ("//x", "/\\x").
-    if not (target.startswith(f"/{lang}/") and "//" not in target and "\\" not in target):
+    if not (target.startswith(f"/{lang}/") and target.isprintable() and "//" not in target and "\\" not in target):
         target = url_for("pages.front", lang=lang)
     response = redirect(target, 303)
     response.headers["Set-Cookie"] = language_cookie(lang)

@@ -109,7 +109,9 @@ def test_root_redirects_by_cookie_then_browser_language(client):
     assert root.location == "/sv/" and root.headers["Vary"] == "Cookie, Accept-Language"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/fi/", "/sv/\\evil", ""])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/fi/", "/sv/\\evil", "", "/sv/\r\nSet-Cookie: x=1"]
+)
 def test_the_language_switch_only_leads_to_this_sites_pages_in_that_language(client, target):
     assert client.get("/language/sv", query_string={"next": target}).location == "/sv/"
 
