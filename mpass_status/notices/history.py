@@ -17,6 +17,14 @@ GIT_TIMEOUT = 60
 _MARK = "\x01"
 
 
+class GitError(Exception):
+    """git could not be run (refused False: no git, a timeout) or refused: its last line of error output."""
+
+    def __init__(self, message: str, refused: bool):
+        super().__init__(message)
+        self.refused = refused
+
+
 @dataclass(frozen=True)
 class FileHistory:
     """The times (committer time, newest first) of the commits that changed a file."""
@@ -29,25 +37,41 @@ class FileHistory:
         return later[0] if later else None
 
 
-def _run(args: list[str], cwd: Path) -> str | None:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def git(cwd: Path, *args: str, binary: bool = False, timeout: float = GIT_TIMEOUT):
+    """Runs git in cwd, never asking for a password; returns its output, or raises GitError."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, env=env, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=timeout, env=env, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        log.warning("git history unavailable: %s", exc)
+        raise GitError(f"git {args[0]} failed: {exc}", refused=False) from None
+    if done.returncode:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else done.returncode}", refused=True)
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")
+
+
+def _asked(cwd: Path, *args: str) -> str | None:
+    # Outside a checkout git refuses: that is no history, not a failure worth a warning.
+    try:
+        return git(cwd, *args)
+    except GitError as exc:
+        if not exc.refused:
+            log.warning("git history unavailable: %s", exc)
         return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
-def parse_log(text: str) -> dict[str, FileHistory]:
-    """Reads `git log --format=<MARK>%ct --name-only` output (newest first) into each file's history."""
+def parse_log(text: str, folder: str = "") -> dict[str, FileHistory]:
+    """Reads `git log --format=<MARK>%ct --name-only` output (newest first) into the history of each file
+    directly in folder (a path relative to the repository; "" for its top)."""
+    prefix = f"{folder.strip('/')}/" if folder.strip("/") else ""
     commits: dict[str, list[datetime]] = {}
     stamp = 0
     for line in text.splitlines():
         if line.startswith(_MARK):
             stamp = int(line[1:])
-        elif line:
-            commits.setdefault(line.rsplit("/", 1)[-1], []).append(datetime.fromtimestamp(stamp, UTC))
+        # A subfolder's file of the same name is not a notice.
+        elif line.startswith(prefix) and "/" not in line.removeprefix(prefix):
+            commits.setdefault(line.removeprefix(prefix), []).append(datetime.fromtimestamp(stamp, UTC))
     return {name: FileHistory(tuple(moments)) for name, moments in commits.items()}
 
 
@@ -59,18 +83,14 @@ def log_arguments(revision: str = "HEAD") -> list[str]:
 def git_index(folder: Path) -> Path | None:
     """Returns the index file of the checkout holding folder (it changes with every commit, pull and
     checkout), or None outside git."""
-    text = _run(["rev-parse", "--path-format=absolute", "--git-path", "index"], Path(folder))
+    text = _asked(Path(folder), "rev-parse", "--path-format=absolute", "--git-path", "index")
     return Path(text.strip()) if text else None
 
 
 def folder_history(folder: Path) -> dict[str, FileHistory]:
     """Returns the history of each file directly in folder when folder is in a git checkout, else {}."""
     folder = Path(folder)
-    if _run(["rev-parse", "--is-inside-work-tree"], folder) is None:
+    if _asked(folder, "rev-parse", "--is-inside-work-tree") is None:
         return {}
-    text = _run([*log_arguments(), "--relative", "--", "."], folder)
-    if text is None:
-        return {}
-    # Only the folder's own files: a subfolder's file of the same name is not a notice.
-    own = "\n".join(line for line in text.splitlines() if line.startswith(_MARK) or "/" not in line)
-    return parse_log(own)
+    text = _asked(folder, *log_arguments(), "--relative", "--", ".")
+    return parse_log(text) if text is not None else {}

@@ -9,7 +9,6 @@ import fcntl
 import json
 import logging
 import os
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mpass_status import runtime
 from mpass_status.config import SiteConfig
-from mpass_status.notices.history import log_arguments, parse_log
+from mpass_status.notices.history import GitError, git, log_arguments, parse_log
 from mpass_status.notices.parser import parse_notice
 from mpass_status.notices.store import STATE, is_notice_candidate, read_state
 
@@ -65,17 +64,10 @@ def shown_remote(remote: str) -> str:
 
 
 def _git(mirror: Path, *args: str, binary: bool = False):
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
     try:
-        done = subprocess.run(
-            ["git", "-C", str(mirror), *args], capture_output=True, timeout=GIT_TIMEOUT, env=env, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SyncError(f"git {args[0]} failed: {exc}") from None
-    if done.returncode:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SyncError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
-    return done.stdout if binary else done.stdout.decode("utf-8")
+        return git(mirror, *args, binary=binary, timeout=GIT_TIMEOUT)
+    except GitError as exc:
+        raise SyncError(str(exc)) from None
 
 
 @contextmanager
@@ -137,11 +129,8 @@ class Sync:
         # One log for every notice of a revision (or one file's, up to the version served of it).
         where = f"{self.subpath}/{name}" if name else self.subpath or "."
         text = _git(self.mirror, *log_arguments(revision), "--", where)
-        prefix = f"{self.subpath}/" if self.subpath else ""
-        own = "\n".join(
-            line for line in text.splitlines() if line.startswith("\x01") or "/" not in line.removeprefix(prefix)
-        )
-        return {file: {"commits": [m.isoformat() for m in h.commits]} for file, h in parse_log(own).items()}
+        found = parse_log(text, self.subpath)
+        return {file: {"commits": [m.isoformat() for m in h.commits]} for file, h in found.items()}
 
     def _last_good(self, commit: str, name: str, staging: Path) -> tuple[str, bytes] | None:
         # Newest first; the first commit listed is the broken version itself.
