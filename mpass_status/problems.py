@@ -15,10 +15,14 @@ class Problem:
     # Where the editor's guide tells how to fix it (a notice's problems), shown after the message.
     guide: str | None = None
 
+    @property
+    def explained(self) -> str:
+        """Returns the message with where the guide explains it."""
+        return f"{self.message} (see {self.guide})" if self.guide else self.message
+
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        link = f" (see {self.guide})" if self.guide else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}{link}"
+        return f"{self.path}:{self.line}: {prefix}{self.explained}"
 
 
 def shown_path(path: Path) -> str:

@@ -45,8 +45,7 @@ def _github(problem: Problem) -> str:
 
     level = "warning" if problem.warning else "error"
     where = f"file={escape(problem.path, True)},line={problem.line},title={escape('flask notices check', True)}"
-    link = f" (see {problem.guide})" if problem.guide else ""
-    return f"::{level} {where}::{escape(problem.message + link)}"
+    return f"::{level} {where}::{escape(problem.explained)}"
 
 
 def _gitlab(problems: list[Problem]) -> str:
@@ -56,7 +55,7 @@ def _gitlab(problems: list[Problem]) -> str:
         fingerprint = hashlib.sha256(f"{problem.path}:{problem.line}:{problem.message}".encode()).hexdigest()
         entries.append(
             {
-                "description": problem.message + (f" (see {problem.guide})" if problem.guide else ""),
+                "description": problem.explained,
                 "check_name": "notices-check",
                 "fingerprint": fingerprint,
                 "severity": "minor" if problem.warning else "major",
