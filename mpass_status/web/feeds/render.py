@@ -102,9 +102,13 @@ def feed_entries(notices, spec: FeedSpec, config: SiteConfig) -> list[Entry]:
 
 def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
     """Writes the newest entries of the notices that spec selects, as RSS ("rss") or Atom ("atom")."""
+    return render_entries(feed_entries(notices, spec, config), spec, fmt, lang, config)
+
+
+def render_entries(entries: list[Entry], spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
+    """Writes spec's feed of these entries (feed_entries), as RSS ("rss") or Atom ("atom")."""
     with force_locale(lang):
         name = feed_name(spec, config, lang)
-        entries = feed_entries(notices, spec, config)
         feed = FeedGenerator()
         feed.id(feed_id(config, lang, spec))
         feed.title(f"{name} – {config.name[lang]}")

@@ -9,7 +9,7 @@ from mpass_status.web.addresses import absolute
 from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
 from mpass_status.web.feeds.calendar import calendar_changed, render_calendar
 from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, FeedSpec, feed_specs, find_spec
-from mpass_status.web.feeds.render import FORMATS, feed_entries, render_feed
+from mpass_status.web.feeds.render import FORMATS, feed_entries, render_entries
 from mpass_status.web.labels import feed_description, feed_label, feed_name
 from mpass_status.web.language import language_blueprint, preferred_language
 
@@ -35,10 +35,10 @@ def feed(facet, value, fmt):
     spec = find_spec(config, facet, value)
     if spec is None:
         abort(404)
-    notices = runtime.notices().notices
-    response = _respond(render_feed(notices, spec, fmt, g.lang, config), f"{FORMATS[fmt]}; charset=utf-8")
+    entries = feed_entries(runtime.notices().notices, spec, config)
+    response = _respond(render_entries(entries, spec, fmt, g.lang, config), f"{FORMATS[fmt]}; charset=utf-8")
     # From the notices' history, never the time of rendering: every worker and restart agrees.
-    response.last_modified = max((e.updated for e in feed_entries(notices, spec, config)), default=EMPTY_FEED_TIME)
+    response.last_modified = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
     return response
 
 
