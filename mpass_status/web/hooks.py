@@ -11,6 +11,7 @@ import hmac
 import logging
 import threading
 import time
+from collections import deque
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
@@ -60,19 +61,23 @@ class SyncWorker:
 
 
 class Window:
-    """Counts deliveries in the current minute."""
+    """Admits at most limit deliveries in any 60 seconds (a sliding window: a burst across the turn of a
+    minute is not let through twice)."""
 
     def __init__(self, limit: int):
-        self.limit, self.minute, self.count = limit, 0, 0
+        self.limit = limit
+        self._admitted: deque[float] = deque()
         self._lock = threading.Lock()
 
     def admit(self) -> bool:
         with self._lock:
-            minute = int(time.monotonic() // 60)
-            if minute != self.minute:
-                self.minute, self.count = minute, 0
-            self.count += 1
-            return self.count <= self.limit
+            now = time.monotonic()
+            while self._admitted and now - self._admitted[0] >= 60:
+                self._admitted.popleft()
+            if len(self._admitted) >= self.limit:
+                return False
+            self._admitted.append(now)
+            return True
 
 
 def _verified(secret: bytes, body: bytes) -> bool:
