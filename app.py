@@ -17,6 +17,7 @@ from mpass_status.web import (
     dates,
     errors,
     export,
+    export_watch,
     hooks,
     labels,
     language,
@@ -35,6 +36,8 @@ ENVIRONMENT = {
     "STATUS_DATABASE": "DATABASE",
     # Any non-empty value starts the prober inside the site (one per results database).
     "STATUS_PROBE": "PROBE_IN_BACKGROUND",
+    # A folder the site keeps as a live static export (one watcher per folder, like the prober).
+    "STATUS_EXPORT": "EXPORT_DIR",
     # Publishing from git (`flask notices sync`, POST /hooks/git): the repository, its branch and the
     # folder in it that holds the notices, and the secret a forge signs its push deliveries with.
     "STATUS_NOTICES_REMOTE": "NOTICES_REMOTE",
@@ -66,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         NOTICES_MIRROR=None,
         HOOK_SECRET=None,
         HOOK_MIN_SECONDS=5.0,
+        EXPORT_DIR=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     for variable, key in ENVIRONMENT.items():
@@ -93,10 +97,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     status_api.init_app(app)
     hooks.init_app(app)
     export.init_app(app)
+    export_watch.init_app(app)
     notices_cli.init_app(app)
     probe_cli.init_app(app)
     if app.config.get("PROBE_IN_BACKGROUND") and _serves_requests():
         start_background(config, runtime.results(app))
+    if app.config.get("EXPORT_DIR") and _serves_requests():
+        # The exporter renders on an app of its own, built from the same settings, without prober or export.
+        settings = {key: app.config[key] for key in ("STATUS_CONFIG", "NOTICES_DIR", "DATABASE", "NOTICES_PER_PAGE")}
+        export_watch.start_background(
+            lambda: create_app({**settings, "PROBE_IN_BACKGROUND": "", "EXPORT_DIR": None}), app.config["EXPORT_DIR"]
+        )
     return app
 
 

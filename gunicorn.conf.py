@@ -23,8 +23,9 @@ def on_starting(server):
     A worker that fails to build the app would only be restarted again and again; reading the
     configuration here ends the whole server with the same `status.toml:LINE: message` lines.
     """
-    # The prober is not started here: this is the arbiter, and the workers fork from it.
-    create_app({"PROBE_IN_BACKGROUND": ""})
+    # Neither the prober nor the exporter is started here: this is the arbiter, and the workers fork from it
+    # (a lock taken here would be held by every worker's copy of it).
+    create_app({"PROBE_IN_BACKGROUND": "", "EXPORT_DIR": None})
 
 
 def post_worker_init(worker):

@@ -1,17 +1,22 @@
-"""Writes the whole site as static files with Frozen-Flask: `flask freeze [DESTINATION]`.
+"""Writes the whole site as static files (`flask freeze [DESTINATION]`, see export_watch), URLs listed by Frozen-Flask.
 
 Every URL of the export is listed here, in site_urls(): a new route is either added there or, when it
 must never be exported, to SKIP_ENDPOINTS; `flask freeze` and the tests name any endpoint that is neither.
 """
 
+import hashlib
 import mimetypes
+import os
+import tempfile
+import time
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from unicodedata import normalize
 
 import click
 from flask import current_app, g, render_template_string, url_for
-from flask.cli import with_appcontext
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from mpass_status import runtime
@@ -116,58 +121,170 @@ def missing_endpoints(app, seen: set[str]) -> set[str]:
     return endpoints - seen - SKIP_ENDPOINTS
 
 
+# What changes with each probe round (the rest changes only with the notices and the clock).
+LIVE_ENDPOINTS = {"pages.front", "pages.component"}
+LIVE_BLUEPRINTS = ("status_api.",)
+
+
+def is_live(endpoint: str | None) -> bool:
+    """Tells whether an exported URL shows check results, so that a probe round changes it."""
+    return bool(endpoint) and (endpoint in LIVE_ENDPOINTS or endpoint.startswith(LIVE_BLUEPRINTS))
+
+
+@dataclass
+class Pass:
+    """What one export pass did: files rendered, files whose bytes changed (written), files removed."""
+
+    rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    urls: set[str] = field(default_factory=set)
+
+
+class Export:
+    """Renders the site into a folder and writes only the files whose bytes changed, each atomically.
+
+    A reader (nginx, an object-store sync) opening any file at any moment gets a whole old or a whole
+    new version: every file is written to a temporary name in its own folder and renamed over the old one.
+    """
+
+    def __init__(self, app, destination):
+        self.app = app
+        self.root = Path(destination).resolve()
+        # Frozen-Flask lists the URLs (generators, static files) and maps each to its file name; one
+        # Freezer per export, as each registers a url_defaults hook on the app.
+        self.freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False, log_url_for=False)
+        self.freezer.register_generator(site_urls)
+        self.digests: dict[str, bytes] = {}
+        self.notices: dict[str, object] = {}
+
+    def check_destination(self) -> None:
+        """Refuses a folder that holds anything but an earlier export: a full pass removes what it did not write."""
+        root = self.root
+        if root.is_dir() and any(root.iterdir()) and not (root / "index.html").is_file():
+            raise click.ClickException(f"{root} is not empty and holds no earlier export; choose another folder")
+
+    def targets(self) -> list[tuple[str, str | None]]:
+        """Returns (URL path, endpoint) of every exported URL."""
+        with _exporting(self.app), warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+            return [(url, endpoint) for url, endpoint, _ in self.freezer._generate_all_urls()]
+
+    def file_for(self, url: str) -> str:
+        """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html."""
+        return normalize("NFC", self.freezer.urlpath_to_filepath(url))
+
+    def full(self) -> Pass:
+        """Renders every URL, writes what changed and removes files no URL holds any more."""
+        return self._pass(lambda url, endpoint: True, prune=True)
+
+    def live(self) -> Pass:
+        """Renders what a probe round changes: front and component pages and the status JSON."""
+        return self._pass(lambda url, endpoint: is_live(endpoint), prune=False)
+
+    def notices_changed(self) -> Pass:
+        """Renders everything but the pages of notices that did not change (a notice edit, added or removed)."""
+        current = runtime.notices(self.app).by_slug
+        changed = {slug for slug, notice in current.items() if self.notices.get(slug) != notice}
+        changed |= set(self.notices) - set(current)
+
+        def wanted(url, endpoint):
+            return endpoint != "pages.notice" or url.rstrip("/").rsplit("/", 1)[-1] in changed
+
+        return self._pass(wanted, prune=True)
+
+    def _pass(self, wanted, prune: bool) -> Pass:
+        began = time.perf_counter()
+        done = Pass()
+        self.root.mkdir(parents=True, exist_ok=True)
+        targets = self.targets()
+        keep = {self.file_for(url) for url, _ in targets}
+        client = self.app.test_client()
+        with _exporting(self.app):
+            self.notices = dict(runtime.notices(self.app).by_slug)
+            for url, endpoint in targets:
+                if not wanted(url, endpoint):
+                    continue
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise click.ClickException(f"{url} answered {response.status} while exporting")
+                done.urls.add(url)
+                self._write(self.file_for(url), response.get_data(), done)
+                response.close()
+            if prune:
+                for name, body in _not_found_pages(self.app):
+                    keep.add(name)
+                    self._write(name, body, done)
+        if prune:
+            self._prune(keep, done)
+        done.rendered = len(done.urls)
+        done.seconds = time.perf_counter() - began
+        return done
+
+    def _write(self, name: str, body: bytes, done: Pass) -> None:
+        digest = hashlib.sha256(body).digest()
+        if self.digests.get(name) == digest:
+            return
+        path = self.root / name
+        if name not in self.digests and path.is_file() and hashlib.sha256(path.read_bytes()).digest() == digest:
+            self.digests[name] = digest  # left by an earlier run, already right
+            return
+        write_atomically(path, body)
+        self.digests[name] = digest
+        done.written.append(name)
+
+    def _prune(self, keep: set[str], done: Pass) -> None:
+        # Files of notices that are gone, and temporary files of a run that was stopped mid-write.
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            name = path.relative_to(self.root).as_posix()
+            if path.is_file() and name not in keep:
+                path.unlink(missing_ok=True)
+                self.digests.pop(name, None)
+                done.removed.append(name)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def write_atomically(path: Path, body: bytes) -> None:
+    """Writes body to path through a temporary file in the same folder and a rename, readable by all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+            # mkstemp makes the file private; the web server reading the folder is another user.
+            os.fchmod(out.fileno(), 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def freeze_site(app, destination) -> tuple[set[str], set[str]]:
     """Writes the site into destination; returns the exported URLs and the endpoints left out."""
-    destination = Path(destination).resolve()
-    # Frozen-Flask deletes every file it did not write: never point it at a folder that is not an export.
-    if destination.is_dir() and any(destination.iterdir()) and not (destination / "index.html").is_file():
-        raise click.ClickException(f"{destination} is not empty and holds no earlier export; choose another folder")
-    app.config["FREEZER_DESTINATION"] = str(destination)
-    freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False, log_url_for=True)
-    freezer.register_generator(site_urls)
-    seen = set()
-    with _exporting(app), warnings.catch_warnings():
-        # Frozen-Flask's own check cannot know the endpoints to skip; missing_endpoints() does it.
-        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        urls = freezer.freeze()
-        with app.test_request_context():
-            seen = {endpoint for _, endpoint, _ in freezer._generate_all_urls() if endpoint}
-        _write_not_found_pages(app, destination)
-    return urls, missing_endpoints(app, seen)
+    export = Export(app, destination)
+    export.check_destination()
+    done = export.full()
+    seen = {endpoint for _, endpoint in export.targets() if endpoint}
+    return done.urls, missing_endpoints(app, seen)
 
 
-def _write_not_found_pages(app, destination: Path) -> None:
+def _not_found_pages(app):
     # A web server shows these for unknown paths: 404.html in the first language, <lang>/404.html per language.
     # The path matches no route, so the page's language switch leads to the front pages.
     languages = runtime.config(app).languages
     for lang in languages:
         response = app.test_client().get("/-/-/-/-/-/", headers={"Accept-Language": lang})
-        targets = [destination / lang / "404.html"]
+        yield f"{lang}/404.html", response.data
         if lang == languages[0]:
-            targets.append(destination / "404.html")
-        for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(response.data)
-
-
-@click.command("freeze")
-@click.argument("destination", required=False, type=click.Path(file_okay=False))
-@with_appcontext
-def freeze_command(destination):
-    """Writes the whole site as static files into DESTINATION (default: build/)."""
-    app = current_app._get_current_object()
-    destination = destination or Path(app.config["PROJECT_ROOT"]) / "build"
-    urls, missing = freeze_site(app, destination)
-    click.echo(f"{len(urls)} URLs written to {destination}")
-    if missing:
-        click.echo(f"warning: nothing exported for {', '.join(sorted(missing))}; add a freeze generator", err=True)
+            yield "404.html", response.data
 
 
 def init_app(app) -> None:
-    """Registers the `flask freeze` command and the file types of the exported feeds and calendars."""
+    """Registers the file types of the exported feeds and calendars."""
     # Frozen-Flask checks each response's type against the type its file name suggests; some systems
     # know .rss only as application/x-rss+xml.
     mimetypes.add_type("application/rss+xml", ".rss")
     mimetypes.add_type("application/atom+xml", ".atom")
     mimetypes.add_type(CALENDAR_MIMETYPE, ".ics")
-    app.cli.add_command(freeze_command)
