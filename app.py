@@ -1,6 +1,7 @@
 """Builds the MPASSid status site: `flask --app app run`, or `create_app()` from a WSGI server."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,6 +37,8 @@ ENVIRONMENT = {
     "STATUS_DATABASE": "DATABASE",
     # Any non-empty value starts the prober inside the site (one per results database).
     "STATUS_PROBE": "PROBE_IN_BACKGROUND",
+    # Where this machine's prober runs, overriding [probe] vantage (several probers, one configuration).
+    "STATUS_VANTAGE": "VANTAGE",
     # A folder the site keeps as a live static export (one watcher per folder, like the prober).
     "STATUS_EXPORT": "EXPORT_DIR",
     # Publishing from git (`flask notices sync`, POST /hooks/git): the repository, its branch and the
@@ -70,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         HOOK_SECRET=None,
         HOOK_MIN_SECONDS=5.0,
         EXPORT_DIR=None,
+        VANTAGE=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     for variable, key in ENVIRONMENT.items():
@@ -82,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         config = load_config(app.config["STATUS_CONFIG"])
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
+    if app.config.get("VANTAGE"):
+        config = replace(config, probe=replace(config.probe, vantage=app.config["VANTAGE"].strip()))
     runtime.attach(app, config)
     language.init_app(app)
     dates.init_app(app)

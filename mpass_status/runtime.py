@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from mpass_status.checks.store import ResultsDB
+from mpass_status.checks.store import ResultsStore, open_results
 from mpass_status.config import SiteConfig
 from mpass_status.notices.store import NoticeSet, NoticeStore
 
@@ -32,16 +32,16 @@ def notices(app: Flask | None = None) -> NoticeSet:
     return notice_store(app).current()
 
 
-def database_path(app: Flask | None = None) -> Path:
-    """Returns the results database: the DATABASE setting if given, else [probe] database."""
+def database_target(app: Flask | None = None) -> str | Path:
+    """Returns the results database: the DATABASE setting if given, else [probe] database (file or URL)."""
     app = app or current_app
-    return Path(app.config.get("DATABASE") or config(app).probe.database)
+    return app.config.get("DATABASE") or config(app).probe.database
 
 
-def results(app: Flask | None = None) -> ResultsDB:
-    """Returns app's results database, created on first use (it opens a connection per operation)."""
+def results(app: Flask | None = None) -> ResultsStore:
+    """Returns app's results store, made on first use (it connects only when asked something)."""
     app = app or current_app
     db = app.extensions.get(_RESULTS)
     if db is None:
-        db = app.extensions[_RESULTS] = ResultsDB(database_path(app))
+        db = app.extensions[_RESULTS] = open_results(database_target(app), config(app).probe.vantage)
     return db

@@ -4,12 +4,13 @@ import itertools
 
 import pytest
 
-from mpass_status.checks.store import ResultsDB
+from mpass_status.checks.store import open_results
 from mpass_status.config import load_config
 from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
 from mpass_status.standin.reference import StandinReference
 
+from . import postgres
 from .helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, ROOT, build_site
 
 
@@ -113,10 +114,33 @@ def standin_config(tmp_path, broker, test_broker, references):
     return load_config(path)
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of this test run (loopback only); yields its base URL."""
+    with postgres.server() as base:
+        yield base
+
+
 @pytest.fixture
-def results_db(tmp_path):
-    """A fresh results database file."""
-    return ResultsDB(tmp_path / "status.sqlite3")
+def postgres_url(postgres_server):
+    """The URL of a new, empty database on the test run's PostgreSQL server."""
+    return postgres.new_database(postgres_server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def results_target(request, tmp_path):
+    """Where a fresh results store lives: a SQLite file, or a new PostgreSQL database (each test runs on both)."""
+    if request.param == "sqlite":
+        return tmp_path / "status.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def results_db(results_target):
+    """A fresh results store, on each engine in turn."""
+    store = open_results(results_target)
+    yield store
+    store.close()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
-from mpass_status.checks.scheduler import STANDBY_SECONDS, ProberLock, watch
+from mpass_status.checks.scheduler import STANDBY_SECONDS, watch
 from mpass_status.checks.store import STORAGE_ERRORS
 
 
@@ -40,13 +40,13 @@ def probe_command(keep_watching):
         try:
             click.echo(format_table(run_round(config, db)))
         except STORAGE_ERRORS as exc:
-            raise click.ClickException(f"cannot store the round in {db.path}: {exc}") from None
+            raise click.ClickException(f"cannot store the round in {db.name}: {exc}") from None
         return
-    stop, lock = threading.Event(), ProberLock(db.path)
+    stop, lock = threading.Event(), db.prober_lock()
     try:
         if not lock.acquire():
             # Another prober (a web server's, or another --watch) writes here: take over when it stops.
-            click.echo(f"another prober is writing into {db.path}; waiting to take over", err=True)
+            click.echo(f"another prober is writing into {db.name} from here; waiting to take over", err=True)
             while not lock.acquire():
                 stop.wait(STANDBY_SECONDS)
         watch(

@@ -64,6 +64,7 @@ MESSAGES = {
     "recovering": N_("recovering: %(successes)s of %(needed)s good results"),
     "failing": N_("%(reason)s (%(failures)s of %(needed)s failures before down)"),
     "notice": N_("staff notice %(notice)s"),
+    "failing_from": N_("failing from %(vantage)s only"),
     "database_unavailable": N_("check results cannot be read right now"),
 }
 
@@ -91,6 +92,8 @@ class CheckResult:
     params: dict = field(default_factory=dict)
     # True when the failure was DNS, refused or unroutable: the prober's network may be the cause.
     network_error: bool = False
+    # Where the prober that found it runs ([probe] vantage; "" for a site with one prober).
+    vantage: str = ""
 
     @property
     def reason(self) -> str:

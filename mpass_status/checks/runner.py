@@ -15,7 +15,7 @@ from mpass_status.checks.http import (
 )
 from mpass_status.checks.results import CheckResult, Finding, failed, timed_out
 from mpass_status.checks.saml_tls import check_saml, check_tls
-from mpass_status.checks.store import ResultsDB
+from mpass_status.checks.store import ResultsStore
 from mpass_status.config import SiteConfig
 
 # Grace after a check's timeout before the round gives up waiting on its thread.
@@ -124,7 +124,7 @@ def probe_round(checks, probe, now=None) -> tuple[list[CheckResult], bool]:
         results = [
             r.with_(outcome="unknown", code="network_down", params={}) if _unreachable(r) else r for r in results
         ]
-    return results, network_down
+    return [r.with_(vantage=probe.vantage) for r in results], network_down
 
 
 def run_checks(checks, probe, now=None) -> list[CheckResult]:
@@ -132,12 +132,12 @@ def run_checks(checks, probe, now=None) -> list[CheckResult]:
     return probe_round(checks, probe, now)[0]
 
 
-def run_round(config: SiteConfig, db: ResultsDB, checks=None, now=None) -> list[CheckResult]:
+def run_round(config: SiteConfig, db: ResultsStore, checks=None, now=None) -> list[CheckResult]:
     """Runs the given (default: all) checks once, stores the round, purges old results and returns them."""
     probe = config.probe
     checks = config.checks if checks is None else checks
     started = now or _now()
     results, network_down = probe_round(checks, probe, started)
-    db.insert_round(results, started, _now() if now is None else now, network_down)
+    db.insert_round(results, started, _now() if now is None else now, network_down, probe.vantage)
     db.purge(probe.retention_days, started)
     return results

@@ -7,17 +7,15 @@ round or the database raises stops the prober: it is logged, the results are kep
 is tried again with a growing pause.
 """
 
-import fcntl
 import logging
 import threading
 import time
 from collections import deque
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from mpass_status.checks.runner import probe_round
-from mpass_status.checks.store import STORAGE_ERRORS, ResultsDB
+from mpass_status.checks.store import STORAGE_ERRORS, ResultsStore
 from mpass_status.config import SiteConfig
 from mpass_status.status.evaluate import streak
 
@@ -29,59 +27,6 @@ BACKOFF_SECONDS, LONGEST_BACKOFF_SECONDS = 1.0, 60.0
 # How often a web server worker without the lock asks whether the prober is still alive.
 STANDBY_SECONDS = 5.0
 PURGE_SECONDS = 600.0
-
-
-def lock_path(db_path: Path) -> Path:
-    """Returns the lock file that one prober per results database holds open."""
-    return db_path.with_name(db_path.name + ".prober-lock")
-
-
-class ProberLock:
-    """The right to write check results into one database, held by exactly one process at a time."""
-
-    def __init__(self, db_path: Path):
-        self.path = lock_path(db_path)
-        self._file = None
-
-    def acquire(self) -> bool:
-        """Takes the lock if no other process holds it; returns whether this process holds it now."""
-        if self._file is not None:
-            return True
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the lock
-        except OSError:
-            return False
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        self._file = handle
-        return True
-
-    @property
-    def held(self) -> bool:
-        """Returns whether this process holds the lock through this object."""
-        return self._file is not None
-
-    def release(self) -> None:
-        """Gives the lock up (closing the file releases it)."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-def prober_alive(db_path: Path) -> bool:
-    """Returns whether some process holds the prober lock of this database (asked without taking it)."""
-    try:
-        with open(lock_path(db_path), "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return False  # Nobody held it; closing the file gives it back at once.
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
 
 
 def _host(check) -> tuple[str, str]:
@@ -161,8 +106,8 @@ class Schedule:
 class Storer:
     """Writes rounds into the database, keeping them in memory while it cannot, and says what happened."""
 
-    def __init__(self, db: ResultsDB, retention_days: int, on_error=None):
-        self.db, self.retention_days, self.on_error = db, retention_days, on_error
+    def __init__(self, db: ResultsStore, retention_days: int, on_error=None, vantage: str = ""):
+        self.db, self.retention_days, self.on_error, self.vantage = db, retention_days, on_error, vantage
         self.pending: deque = deque(maxlen=PENDING_ROUNDS)
         self.backoff, self.retry_at, self.failing = BACKOFF_SECONDS, 0.0, None
         self.purge_at = 0.0
@@ -188,26 +133,26 @@ class Storer:
             self.failed(exc)
             return False
         if self.failing:
-            log.warning("results database %s writable again", self.db.path)
+            log.warning("results database %s writable again", self.db.name)
             self.failing = None
         self.backoff, self.retry_at = BACKOFF_SECONDS, 0.0
         return True
 
     def _write(self, results, started, finished, network_down) -> None:
         try:
-            self.db.insert_round(results, started, finished, network_down)
+            self.db.insert_round(results, started, finished, network_down, self.vantage)
         except STORAGE_ERRORS as exc:
             # A corrupt file is moved aside and the round written into a new one; anything else waits.
             if self.db.recover(exc) is None:
                 raise
-            self.db.insert_round(results, started, finished, network_down)
+            self.db.insert_round(results, started, finished, network_down, self.vantage)
 
     def failed(self, exc: Exception) -> None:
         """Logs a write failure and sets when to try again."""
         self.failing = f"{type(exc).__name__}: {exc}"
         self.retry_at = time.monotonic() + self.backoff
         text = (
-            f"cannot write results into {self.db.path} ({self.failing}); {len(self.pending)} round(s) kept "
+            f"cannot write results into {self.db.name} ({self.failing}); {len(self.pending)} round(s) kept "
             f"in memory, trying again in {self.backoff:.0f} s"
         )
         log.error(text)
@@ -216,12 +161,12 @@ class Storer:
         self.backoff = min(self.backoff * 2, LONGEST_BACKOFF_SECONDS)
 
 
-def watch(config: SiteConfig, db: ResultsDB, stop: threading.Event, on_round=None, on_error=None) -> None:
+def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=None, on_error=None) -> None:
     """Runs the checks on their schedule until stop is set; on_round(results) after each, on_error(text)."""
     if not config.checks:
         return
     schedule = Schedule(config, time.monotonic())
-    storer = Storer(db, config.probe.retention_days, on_error)
+    storer = Storer(db, config.probe.retention_days, on_error, config.probe.vantage)
     try:
         db.prepare()
     except STORAGE_ERRORS as exc:
@@ -251,7 +196,7 @@ def watch(config: SiteConfig, db: ResultsDB, stop: threading.Event, on_round=Non
         stop.wait(max(0.05, wake - time.monotonic()))
 
 
-def supervise(config: SiteConfig, db: ResultsDB, stop: threading.Event, lock: ProberLock) -> None:
+def supervise(config: SiteConfig, db: ResultsStore, stop: threading.Event, lock) -> None:
     """Probes while holding the lock; otherwise stands by to take over when the prober's process dies."""
     while not stop.is_set():
         if lock.acquire():
@@ -266,10 +211,10 @@ def supervise(config: SiteConfig, db: ResultsDB, stop: threading.Event, lock: Pr
         stop.wait(STANDBY_SECONDS)
 
 
-def start_background(config: SiteConfig, db: ResultsDB, stop: threading.Event | None = None):
+def start_background(config: SiteConfig, db: ResultsStore, stop: threading.Event | None = None):
     """Starts the prober's supervisor in a daemon thread and returns it; only one process at a time probes."""
     stop = stop or threading.Event()
-    lock = ProberLock(db.path)
+    lock = db.prober_lock()
     thread = threading.Thread(target=supervise, args=(config, db, stop, lock), name="prober", daemon=True)
     thread.stop_event = stop
     thread.lock = lock

@@ -1,51 +1,28 @@
-"""Stores check results in SQLite (WAL mode) and answers the queries the status pages need."""
+"""Where check results are kept, behind one interface: SQLite for one machine (store_sqlite), PostgreSQL
+for probers on several networks sharing one history (store_postgres). The queries of the status pages are
+written once, here, in SQL both engines run.
+
+Times are stored as text in one fixed UTC format in both: text order is time order, and one query text
+serves both engines (hours are its first 13 characters).
+"""
 
 import json
-import logging
 import sqlite3
-import time
 import uuid
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
+
 from mpass_status.checks.results import CheckResult
 
-log = logging.getLogger(__name__)
-# What a failing results file raises: missing folder, read-only, locked, full or corrupt.
-STORAGE_ERRORS = (sqlite3.Error, OSError)
-# SQLite's names for a file that is not (or no longer) a database.
-CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
-# How long a write waits for another writer's lock before the round is kept for later.
+# What a failing store raises: a missing folder, a read-only, locked, full or corrupt file, a database
+# server that cannot be reached or refuses (psycopg_pool's PoolTimeout is a psycopg.Error too).
+STORAGE_ERRORS = (sqlite3.Error, psycopg.Error, OSError)
+# How long an operation waits for another writer's lock (or a pooled connection) before it gives up.
 BUSY_SECONDS = 5.0
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rounds (
-    id TEXT PRIMARY KEY,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    checks INTEGER NOT NULL,
-    network_down INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS results (
-    id INTEGER PRIMARY KEY,
-    round_id TEXT NOT NULL,
-    time TEXT NOT NULL,
-    check_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    component TEXT NOT NULL,
-    environment TEXT NOT NULL,
-    target TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),
-    response_ms INTEGER,
-    code TEXT NOT NULL,
-    params TEXT NOT NULL DEFAULT '{}',
-    reason TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time);
-CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time);
-CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished);
-"""
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def _stamp(moment: datetime) -> str:
@@ -59,90 +36,67 @@ def _moment(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-class ResultsDB:
-    """A results file; every operation opens its own connection, so threads and processes may share it.
+class ResultsStore:
+    """The queries every store answers; a subclass supplies connections (_connect) and its own upkeep.
 
-    Nothing touches the disk until the first operation, and a failed operation raises one of
-    STORAGE_ERRORS: a missing, read-only, locked, full or corrupt file never stops the site from starting.
+    Nothing is opened until the first operation, and a failed operation raises one of STORAGE_ERRORS:
+    a store that cannot be reached never stops the site from starting.
     """
 
-    def __init__(self, path):
-        self.path = Path(path)
-        self._ready = False
-
-    def _prepare(self, db) -> None:
-        # Switching to WAL needs the file to itself and does not wait for it: another connection doing the
-        # same at the same moment makes it fail at once, so it is tried a few times.
-        for attempt in range(20):
-            try:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError:
-                if attempt == 19:
-                    raise
-                time.sleep(0.05)
-        db.executescript(SCHEMA)
-        self._ready = True
+    # What logs and /readyz call the store (never a password).
+    name: str
+    # The engine's parameter marker: the queries below are written with "?".
+    marker = "?"
+    # True where probers on other machines write too (their rounds, not a local lock, show they run).
+    shared = False
 
     @contextmanager
     def _connect(self, busy_seconds: float = BUSY_SECONDS):
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
-            if not self._ready:
-                self._prepare(db)
-            with db:
-                yield db
+        raise NotImplementedError
 
-    def recover(self, error: Exception) -> Path | None:
-        """Moves a corrupt file (and its WAL) aside with a timestamp so a new one starts; returns where it went.
-
-        Only the prober calls this: readers report the error and leave the file to the writer.
-        """
-        if getattr(error, "sqlite_errorname", None) not in CORRUPT:
-            return None
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        for suffix in ("-wal", "-shm"):
-            companion = self.path.with_name(self.path.name + suffix)
-            if companion.exists():
-                companion.replace(aside.with_name(aside.name + suffix))
-        self.path.replace(aside)
-        self._ready = False
-        log.error("results database %s is corrupt (%s): moved aside to %s, starting a new one", self.path, error, aside)
-        return aside
+    def _sql(self, query: str) -> str:
+        return query if self.marker == "?" else query.replace("?", self.marker)
 
     def prepare(self) -> None:
-        """Opens the file for the prober, moving it aside first if it is corrupt."""
-        try:
-            with self._connect() as db:
-                db.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            if self.recover(exc) is None:
-                raise
-            with self._connect():
-                pass
+        """Readies the store for the prober (the schema; a corrupt SQLite file is moved aside)."""
+        raise NotImplementedError
 
-    def journal_mode(self) -> str:
-        """Returns SQLite's journal mode of the file (wal once initialised)."""
-        with self._connect() as db:
-            return db.execute("PRAGMA journal_mode").fetchone()[0]
+    def recover(self, error: Exception) -> str | None:
+        """Starts afresh after an error only a new store fixes (a corrupt SQLite file); returns where the old went."""
+        return None
 
-    def insert_round(self, results, started, finished, network_down=False) -> str:
+    def writable(self) -> bool:
+        """Returns whether results can be written now (asked briefly: a health check must not hang)."""
+        raise NotImplementedError
+
+    def prober_lock(self):
+        """Returns the lock a prober holds while it writes here (acquire(), release(), held)."""
+        raise NotImplementedError
+
+    def prober_alive(self) -> bool:
+        """Returns whether some process holds the prober lock now (asked without taking it)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Lets go of what the store holds open (a connection pool)."""
+
+    def insert_round(self, results, started, finished, network_down=False, vantage: str = "") -> str:
         """Stores one round of results atomically and returns its id."""
         round_id = uuid.uuid4().hex
         with self._connect() as db:
             db.execute(
-                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?)",
-                (round_id, _stamp(started), _stamp(finished), len(results), int(network_down)),
+                self._sql(
+                    "INSERT INTO rounds (id, started, finished, checks, network_down, vantage)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (round_id, _stamp(started), _stamp(finished), len(results), int(network_down), vantage),
             )
-            db.executemany(
-                "INSERT INTO results (round_id, time, check_id, kind, component, environment,"
-                " target, outcome, response_ms, code, params, reason)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.cursor().executemany(
+                self._sql(
+                    "INSERT INTO results (round_id, time, check_id, kind, component, environment,"
+                    " target, outcome, response_ms, code, params, reason, vantage)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
                 [
                     (
                         round_id,
@@ -157,46 +111,45 @@ class ResultsDB:
                         r.code,
                         json.dumps(r.params),
                         r.reason,
+                        r.vantage or vantage,
                     )
                     for r in results
                 ],
             )
         return round_id
 
-    def writable(self) -> bool:
-        """Returns whether a write transaction can be taken now (asked briefly: a health check must not hang)."""
-        try:
-            with self._connect(busy_seconds=0.5) as db:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_write (x)")
-            return True
-        except STORAGE_ERRORS:
-            return False
-
     def last_round_time(self) -> datetime | None:
-        """Returns when the newest round finished, or None before the first one."""
+        """Returns when the newest round of any vantage point finished, or None before the first one."""
         with self._connect() as db:
-            row = db.execute("SELECT max(finished) FROM rounds").fetchone()
-        return _moment(row[0]) if row[0] else None
+            row = db.execute("SELECT max(finished) AS newest FROM rounds").fetchone()
+        return _moment(row["newest"]) if row["newest"] else None
+
+    def last_round_by_vantage(self) -> dict[str, datetime]:
+        """Returns when the newest round of each vantage point finished."""
+        with self._connect() as db:
+            rows = db.execute("SELECT vantage, max(finished) AS newest FROM rounds GROUP BY vantage").fetchall()
+        return {row["vantage"]: _moment(row["newest"]) for row in rows}
 
     def latest_per_check(self) -> list[CheckResult]:
-        """Returns the newest result of every (check, component) pair."""
+        """Returns the newest result of every (check, component, vantage point)."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT r.* FROM results r JOIN (SELECT check_id, component, max(time) AS t"
-                " FROM results GROUP BY check_id, component) m"
-                " ON r.check_id = m.check_id AND r.component = m.component AND r.time = m.t"
-                " ORDER BY r.component, r.check_id"
+                "SELECT r.* FROM results r JOIN (SELECT check_id, component, vantage, max(time) AS t"
+                " FROM results GROUP BY check_id, component, vantage) m"
+                " ON r.check_id = m.check_id AND r.component = m.component AND r.vantage = m.vantage"
+                " AND r.time = m.t ORDER BY r.component, r.check_id, r.vantage"
             ).fetchall()
         return [_result(row) for row in rows]
 
     def recent_by_check(self, component: str, limit: int = 20) -> dict[str, list[CheckResult]]:
-        """Returns a component's newest results per check, oldest first, for streak counting."""
+        """Returns a component's newest results per check and vantage point (limit of each), oldest first."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY check_id"
-                " ORDER BY time DESC) AS n FROM results WHERE component = ?)"
-                " WHERE n <= ? ORDER BY time",
+                self._sql(
+                    "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY check_id, vantage"
+                    " ORDER BY time DESC) AS n FROM results WHERE component = ?) AS ranked"
+                    " WHERE n <= ? ORDER BY time"
+                ),
                 (component, limit),
             ).fetchall()
         grouped: dict[str, list[CheckResult]] = {}
@@ -212,14 +165,14 @@ class ResultsDB:
             query += " AND component = ?"
             args.append(component)
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY time", args).fetchall()
+            rows = db.execute(self._sql(query + " ORDER BY time"), args).fetchall()
         return [_result(row) for row in rows]
 
     def hourly_counts(self, component: str, start: datetime, end: datetime, excluded=()):
         """Returns [(hour, results, failed)] of a component, leaving out unknown results and excluded windows."""
         query = (
             "SELECT substr(time, 1, 13) AS hour, count(*) AS n,"
-            " sum(outcome = 'failed') AS bad FROM results"
+            " sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END) AS bad FROM results"
             " WHERE component = ? AND time >= ? AND time < ? AND outcome != 'unknown'"
         )
         args = [component, _stamp(start), _stamp(end)]
@@ -228,7 +181,7 @@ class ResultsDB:
             query += " AND NOT (time >= ? AND time < ?)"
             args += [_stamp(window_start), _stamp(window_end)]
         with self._connect() as db:
-            rows = db.execute(query + " GROUP BY hour ORDER BY hour", args).fetchall()
+            rows = db.execute(self._sql(query + " GROUP BY hour ORDER BY hour"), args).fetchall()
         return [
             (datetime.strptime(row["hour"], "%Y-%m-%dT%H").replace(tzinfo=UTC), row["n"], row["bad"]) for row in rows
         ]
@@ -237,9 +190,25 @@ class ResultsDB:
         """Deletes results and rounds older than retention_days and returns how many results went."""
         cutoff = _stamp(now - timedelta(days=retention_days))
         with self._connect() as db:
-            gone = db.execute("DELETE FROM results WHERE time < ?", (cutoff,)).rowcount
-            db.execute("DELETE FROM rounds WHERE finished < ?", (cutoff,))
+            gone = db.execute(self._sql("DELETE FROM results WHERE time < ?"), (cutoff,)).rowcount
+            db.execute(self._sql("DELETE FROM rounds WHERE finished < ?"), (cutoff,))
         return gone
+
+
+def open_results(target: str | Path, vantage: str = "") -> ResultsStore:
+    """Returns the store target names: a postgresql:// URL, else a SQLite file.
+
+    In PostgreSQL one prober per vantage point holds the prober lock; probers of other vantage points
+    write into the same database beside it.
+    """
+    text = str(target)
+    if text.startswith(POSTGRESQL_SCHEMES):
+        from mpass_status.checks.store_postgres import PostgresResults
+
+        return PostgresResults(text, vantage)
+    from mpass_status.checks.store_sqlite import SQLiteResults
+
+    return SQLiteResults(Path(target))
 
 
 def _merged(windows, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -266,4 +235,5 @@ def _result(row) -> CheckResult:
         response_ms=row["response_ms"],
         code=row["code"],
         params=json.loads(row["params"]),
+        vantage=row["vantage"],
     )

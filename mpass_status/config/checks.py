@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mpass_status.checks.store import POSTGRESQL_SCHEMES
 from mpass_status.config.lines import Reporter
 from mpass_status.config.model import ENVIRONMENTS, KINDS, Check, ProbeSettings
 
@@ -18,7 +19,11 @@ PROBE_KEYS = (
     "retry_interval",
     "reference_urls",
     "reference_timeout",
+    "vantage",
+    "quorum",
 )
+# A vantage point's name is shown to readers: short, one line, printable.
+VANTAGE_LENGTH = 40
 CHECK_KEYS = (
     "id",
     "kind",
@@ -67,14 +72,27 @@ def read_probe(raw, config_dir: Path, report: Reporter) -> ProbeSettings:
         return default
     report.unknown_keys(raw, PROBE_KEYS, "probe", where="[probe]: ")
     table = _Table(report, raw, "probe", where="[probe]: ")
-    database = Path(str(raw.get("database", default.database)))
+    database = str(raw.get("database", default.database))
+    if not database.startswith(POSTGRESQL_SCHEMES):
+        database = Path(database)
+        database = database if database.is_absolute() else config_dir / database
+    vantage = raw.get("vantage", default.vantage)
+    if not isinstance(vantage, str) or len(vantage) > VANTAGE_LENGTH or not (vantage.isprintable()):
+        table.error(f"'vantage' must be a one-line name of at most {VANTAGE_LENGTH} characters", "vantage")
+        vantage = default.vantage
+    quorum = raw.get("quorum", default.quorum)
+    if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < 0:
+        table.error(f"'quorum' must be a whole number, 0 for a majority, not {quorum!r}", "quorum")
+        quorum = default.quorum
     return ProbeSettings(
         failures_to_down=table.number("failures_to_down", default.failures_to_down, int),
         successes_to_up=table.number("successes_to_up", default.successes_to_up, int),
         stale_after_intervals=table.number("stale_after_intervals", default.stale_after_intervals, int),
         slow_ms=table.number("slow_ms", default.slow_ms, int),
         retention_days=table.number("retention_days", default.retention_days, int),
-        database=database if database.is_absolute() else config_dir / database,
+        database=database,
+        vantage=vantage.strip(),
+        quorum=quorum,
         warn_days=table.number("warn_days", default.warn_days, int),
         retry_interval=table.number("retry_interval", default.retry_interval, int),
         reference_urls=_references(table, default.reference_urls),

@@ -38,8 +38,14 @@ class ProbeSettings:
     stale_after_intervals: int = 3
     slow_ms: int = 3000
     retention_days: int = 90
-    # Relative paths resolve against the directory of the configuration file.
-    database: Path = Path("instance/status.sqlite3")
+    # A SQLite file (relative paths resolve against the directory of the configuration file) or a
+    # postgresql:// URL that probers on several networks share.
+    database: Path | str = Path("instance/status.sqlite3")
+    # Where this prober runs, carried by its results and shown when vantage points disagree ("" alone).
+    vantage: str = ""
+    # How many vantage points with fresh results must see a check failing for it to count as down
+    # (0: a majority of them); fewer make it degraded, naming where it fails from.
+    quorum: int = 0
     warn_days: int = 30
     # After a failed result a check runs again this soon (seconds) until the thresholds decide.
     retry_interval: int = 15

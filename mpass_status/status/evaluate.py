@@ -179,6 +179,48 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
     )
 
 
+def check_verdict(component, results, interval, probe, now) -> ComponentStatus:
+    """Returns the state one check's results (oldest first, of every vantage point) give a component.
+
+    Each vantage point's results are judged on their own; where several have fresh results they must agree.
+    """
+    by_vantage: dict[str, list] = {}
+    for result in results:
+        by_vantage.setdefault(result.vantage, []).append(result)
+    if len(by_vantage) <= 1:
+        return check_status(component, results, interval, probe, now)
+    seen = {vantage: check_status(component, found, interval, probe, now) for vantage, found in by_vantage.items()}
+    return agreed(component, seen, probe.quorum)
+
+
+def agreed(component, seen: dict, quorum: int) -> ComponentStatus:
+    """Returns what the vantage points' verdicts {vantage: ComponentStatus} add up to.
+
+    Only vantage points with fresh results count (one whose own network is down, or whose prober stopped,
+    knows nothing). Down needs quorum of them (0: a majority); fewer seeing it down is degraded, naming them.
+    """
+    times = [s.evidence_time for s in seen.values() if s.evidence_time]
+    newest = max(times) if times else None
+    fresh = {vantage: status for vantage, status in seen.items() if status.state != "unknown"}
+    if not fresh:
+        telling = [c for c in UNKNOWN_CAUSES if c in {s.code for s in seen.values()}]
+        chosen = next((s for s in seen.values() if telling and s.code == telling[0]), next(iter(seen.values())))
+        return replace(chosen, evidence_time=newest)
+    needed = quorum or len(fresh) // 2 + 1
+    down = sorted(vantage for vantage, status in fresh.items() if status.state == "down")
+    if len(down) >= needed:
+        starts = sorted(fresh[v].since for v in down if fresh[v].since)
+        # Down since the quorum was reached: when the needed-th of them began to see it.
+        since = starts[needed - 1] if len(starts) == len(down) else None
+        return replace(fresh[down[0]], evidence_time=newest, since=since)
+    if down:
+        return ComponentStatus(
+            component, "degraded", "checks", "failing_from", {"vantage": ", ".join(down)}, evidence_time=newest
+        )
+    worst_one = max(fresh.values(), key=lambda s: STATES.index(s.state))
+    return replace(worst_one, evidence_time=newest)
+
+
 def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
     """Returns {component: ComponentStatus} from {component: {check_id: results oldest first}}."""
     intervals = {check.id: check.interval for check in checks}
@@ -190,7 +232,7 @@ def component_states(component_ids, results_by_component, checks, probe, now) ->
     for component in component_ids:
         per_check = results_by_component.get(component, {})
         candidates = [
-            check_status(component, per_check.get(check_id, []), intervals[check_id], probe, now)
+            check_verdict(component, per_check.get(check_id, []), intervals[check_id], probe, now)
             for check_id in covering.get(component, [])
         ]
         if not candidates:

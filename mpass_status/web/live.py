@@ -41,7 +41,7 @@ def check_history(config, db, notices, now: datetime) -> CheckHistory:
         )
     except STORAGE_ERRORS as exc:
         # The notices are served all the same; the live parts say that live status is unavailable.
-        log.warning("results database %s unavailable: %s", db.path, exc)
+        log.warning("results database %s unavailable: %s", db.name, exc)
         return CheckHistory(unavailable=f"{type(exc).__name__}: {exc}")
 
 
@@ -58,18 +58,27 @@ def component_chart(component: str, now: datetime | None = None, app: Flask | No
 
 @dataclass(frozen=True)
 class CheckRow:
-    """A check of a component and its newest result (None before the first, or while unreadable)."""
+    """A check of a component and the newest result of each vantage point (none before the first, or while
+    unreadable), by vantage point name."""
 
     check: Check
-    result: CheckResult | None
+    results: tuple[CheckResult, ...] = ()
+
+    @property
+    def result(self) -> CheckResult | None:
+        """Returns the newest result of any vantage point."""
+        return max(self.results, key=lambda r: r.time, default=None)
 
 
 def component_checks(component: str, app: Flask | None = None) -> list[CheckRow]:
     """Returns the checks that cover a component with their newest results, in configuration order."""
     app = app or current_app
     checks = [check for check in runtime.config(app).checks if component in check.components]
+    newest: dict[str, list[CheckResult]] = {}
     try:
-        newest = {r.check_id: r for r in runtime.results(app).latest_per_check() if r.component == component}
+        for result in runtime.results(app).latest_per_check():
+            if result.component == component:
+                newest.setdefault(result.check_id, []).append(result)
     except STORAGE_ERRORS:
         newest = {}
-    return [CheckRow(check, newest.get(check.id)) for check in checks]
+    return [CheckRow(check, tuple(sorted(newest.get(check.id, []), key=lambda r: r.vantage))) for check in checks]

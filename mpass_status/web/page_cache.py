@@ -2,7 +2,6 @@
 
 import bisect
 import hashlib
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +13,7 @@ from flask import current_app, request
 from werkzeug.http import is_resource_modified
 
 from mpass_status import runtime
+from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.security import MAX_QUERY_BYTES
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
@@ -96,7 +96,7 @@ class StatusVersion:
         # A broken results file must not take the notice pages down with it.
         try:
             return str(runtime.results(self.app).last_round_time())
-        except (sqlite3.Error, OSError):
+        except STORAGE_ERRORS:
             return ""
 
 

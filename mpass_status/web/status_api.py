@@ -6,7 +6,6 @@ from flask import Blueprint, jsonify, request
 from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
-from mpass_status.checks.scheduler import prober_alive
 from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.addresses import absolute
 from mpass_status.web.labels import component_label, reason_text
@@ -335,19 +334,20 @@ def _readiness(now: datetime) -> dict:
         notices |= {key: current.sync.get(key) for key in ("commit", "branch", "synced_at", "held_back")}
     db = runtime.results()
     try:
-        last = db.last_round_time()
+        last, vantages = db.last_round_time(), db.last_round_by_vantage()
     except STORAGE_ERRORS as exc:
-        last = None
-        reasons.append(f"results database {db.path.name} cannot be read: {exc}"[:300])
+        last, vantages = None, {}
+        reasons.append(f"results database {db.name} cannot be read: {exc}"[:300])
     writable = db.writable()
     if not writable:
-        reasons.append(f"results database {db.path.name} cannot be written")
+        reasons.append(f"results database {db.name} cannot be written")
     # Fresh while the quickest check has not missed stale_after_intervals of its rounds.
     limit = min((c.interval for c in config.checks), default=0) * config.probe.stale_after_intervals
     age = (now - last).total_seconds() if last else None
-    alive = prober_alive(db.path)
+    alive = db.prober_alive()
     if config.checks:
-        if not alive:
+        # Probers of a shared database may all run elsewhere: there, fresh rounds are the evidence.
+        if not alive and not (db.shared and age is not None and age <= limit):
             reasons.append("no prober is running for this results database")
         if age is None:
             reasons.append("no probe round has been stored yet")
@@ -363,6 +363,7 @@ def _readiness(now: datetime) -> dict:
             "last_round": _iso(last, UTC),
             "age_seconds": None if age is None else round(age, 1),
             "fresh": age is not None and age <= limit,
+            "vantages": {name: _iso(moment, UTC) for name, moment in vantages.items()},
         },
     }
 

@@ -3,7 +3,7 @@
 import time
 
 from mpass_status import runtime
-from mpass_status.checks.scheduler import STANDBY_SECONDS, prober_alive, start_background
+from mpass_status.checks.scheduler import STANDBY_SECONDS, start_background
 
 
 def test_flask_probe_prints_a_table_of_results(standin_site, broker):
@@ -38,7 +38,7 @@ def test_one_prober_per_results_database_and_a_standby_takes_over(standin_site):
     try:
         assert first.daemon and first.lock.held
         assert wait_for(lambda: False, 1) is False and not second.lock.held
-        assert prober_alive(db.path)
+        assert db.prober_alive()
         # The first prober's worker goes away: the standby takes the lock and probes on.
         first.stop_event.set()
         first.join(timeout=10)
@@ -49,4 +49,4 @@ def test_one_prober_per_results_database_and_a_standby_takes_over(standin_site):
     finally:
         second.stop_event.set()
         second.join(timeout=10)
-    assert not prober_alive(db.path)
+    assert not db.prober_alive()

@@ -1,13 +1,17 @@
-"""The SQLite results store: WAL mode, rounds, the queries of the status pages and retention."""
+"""The results stores, SQLite and PostgreSQL, through one interface: rounds, the queries of the status pages,
+retention, vantage points, writers in parallel; and what only SQLite has (WAL mode, an older file's columns)."""
 
+import socket
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mpass_status.checks.results import CheckResult
-from mpass_status.checks.store import ResultsDB
+from mpass_status.checks.store import open_results
+from mpass_status.checks.store_sqlite import SQLiteResults
 from mpass_status.status.uptime import daily_series, uptimes
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -28,14 +32,15 @@ def result(when, outcome="ok", check_id="prod-oidc-discovery", component="prod-o
     )
 
 
-def test_schema_is_created_in_wal_mode(results_db, tmp_path):
+def test_schema_is_created_in_wal_mode(tmp_path):
+    results_db = SQLiteResults(tmp_path / "status.sqlite3")
     assert results_db.journal_mode() == "wal"
     with sqlite3.connect(tmp_path / "status.sqlite3") as raw:
         indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "results_component_time" in indexes
     # Opening the same file again keeps what is there.
     results_db.insert_round([result(NOW)], NOW, NOW)
-    assert len(ResultsDB(tmp_path / "status.sqlite3").latest_per_check()) == 1
+    assert len(SQLiteResults(tmp_path / "status.sqlite3").latest_per_check()) == 1
 
 
 def test_round_round_trips_with_codes_params_and_aware_times(results_db):
@@ -81,7 +86,7 @@ def test_retention_purge_drops_only_old_results(results_db):
     assert [r.time for r in remaining] == [fresh]
 
 
-def test_concurrent_writers_and_a_second_process_handle(results_db, tmp_path):
+def test_concurrent_writers_and_a_second_process_handle(results_db, results_target):
     def write(n):
         for i in range(20):
             when = NOW + timedelta(seconds=n * 100 + i)
@@ -92,9 +97,10 @@ def test_concurrent_writers_and_a_second_process_handle(results_db, tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    other = ResultsDB(tmp_path / "status.sqlite3")
+    other = open_results(results_target)
     assert len(other.results_between(NOW, NOW + timedelta(hours=1))) == 80
     assert other.writable()
+    other.close()
 
 
 def test_naive_times_are_refused(results_db):
@@ -132,3 +138,54 @@ def test_hourly_counts_leave_out_maintenance_windows(results_db):
     assert excluding == {"24h": 1.0, "7d": 1.0, "30d": 1.0, "90d": 1.0}
     series = daily_series(results_db.hourly_counts("prod-oidc", start, NOW), NOW)
     assert (series[-1]["level"], series[-1]["failed"]) == ("down", 60)
+
+
+def test_results_carry_their_vantage_point_and_each_one_keeps_its_own_history(results_db):
+    for minutes in range(6):
+        when = NOW - timedelta(minutes=minutes)
+        results_db.insert_round([result(when, "failed")], when, when, vantage="Espoo")
+        results_db.insert_round([result(when)], when, when + timedelta(seconds=5), vantage="Oulu")
+    latest = {r.vantage: r for r in results_db.latest_per_check()}
+    assert set(latest) == {"Espoo", "Oulu"} and latest["Espoo"].outcome == "failed"
+    assert latest["Oulu"].outcome == "ok" and latest["Oulu"].time == NOW
+    # The thresholds read the newest `limit` results of each vantage point, not of both together.
+    recent = results_db.recent_by_check("prod-oidc", limit=3)["prod-oidc-discovery"]
+    assert sorted(r.vantage for r in recent) == ["Espoo"] * 3 + ["Oulu"] * 3
+    assert [r.time for r in recent] == sorted(r.time for r in recent)
+    assert results_db.last_round_by_vantage() == {"Espoo": NOW, "Oulu": NOW + timedelta(seconds=5)}
+    assert results_db.last_round_time() == NOW + timedelta(seconds=5)
+
+
+def test_a_file_from_before_vantage_points_gains_the_column_and_keeps_its_results(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            "CREATE TABLE rounds (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL,"
+            " checks INTEGER NOT NULL, network_down INTEGER NOT NULL DEFAULT 0);"
+            "CREATE TABLE results (id INTEGER PRIMARY KEY, round_id TEXT NOT NULL, time TEXT NOT NULL,"
+            " check_id TEXT NOT NULL, kind TEXT NOT NULL, component TEXT NOT NULL, environment TEXT NOT NULL,"
+            " target TEXT NOT NULL, outcome TEXT NOT NULL, response_ms INTEGER, code TEXT NOT NULL,"
+            " params TEXT NOT NULL DEFAULT '{}', reason TEXT NOT NULL);"
+            "INSERT INTO results VALUES (1, 'r', '2026-03-02T11:59:00.000000Z', 'prod-oidc-discovery', 'oidc',"
+            " 'prod-oidc', 'production', 'https://x', 'ok', 100, 'ok', '{}', 'answered');"
+        )
+    store = SQLiteResults(path)
+    assert [(r.vantage, r.outcome) for r in store.latest_per_check()] == [("", "ok")]
+    store.insert_round([result(NOW)], NOW, NOW, vantage="Espoo")
+    assert {r.vantage for r in store.latest_per_check()} == {"", "Espoo"}
+
+
+def test_an_unreachable_postgresql_server_is_a_storage_error_quickly(tmp_path):
+    from mpass_status.checks.store import STORAGE_ERRORS
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = open_results(f"postgresql://postgres@127.0.0.1:{port}/none")
+    began = time.monotonic()
+    with pytest.raises(STORAGE_ERRORS):
+        store.last_round_time()
+    assert not store.writable() and not store.prober_alive()
+    assert time.monotonic() - began < 15
+    assert store.name == f"postgresql://127.0.0.1:{port}/none"
+    store.close()

@@ -203,3 +203,13 @@ def test_a_groups_optional_texts_need_every_language_at_their_line(tmp_path):
     path.write_text(shipped.replace('qualifier = { fi = "testi", sv = "test" }', 'qualifer = "testi"', 1))
     (problem,) = _problems(path)
     assert "qualifer" in problem.message and problem.line == _line_of(path, "qualifer")
+
+
+def test_vantage_quorum_and_a_postgresql_database_are_read_and_checked_at_their_line(tmp_path):
+    url = "postgresql://status@db.example.fi:5432/status"
+    probe = load_config(_config(tmp_path, GOOD, f'[probe]\nvantage = "Espoo (Funet)"\nquorum = 2\ndatabase = "{url}"'))
+    assert (probe.probe.vantage, probe.probe.quorum, probe.probe.database) == ("Espoo (Funet)", 2, url)
+    path = _config(tmp_path, GOOD, '[probe]\nvantage = "a\\nb"\nquorum = -1')
+    problems = _problems(path)
+    assert [p.line for p in problems] == [_line_of(path, "vantage"), _line_of(path, "quorum")]
+    assert "'vantage' must be a one-line name" in problems[0].message and "'quorum'" in problems[1].message

@@ -123,6 +123,67 @@ def test_never_green_without_fresh_evidence():
     assert component_states(["wilma"], {}, [CHECK], PROBE, NOW)["wilma"].state == "unknown"
 
 
+def seen_from(vantages: dict, probe=PROBE, now=NOW):
+    """Returns the prod-oidc state from {vantage: outcomes}, each vantage point's newest a minute before NOW."""
+    results = [
+        result(NOW - timedelta(minutes=len(outcomes) - i), outcome).with_(vantage=vantage)
+        for vantage, outcomes in vantages.items()
+        for i, outcome in enumerate(outcomes)
+    ]
+    results.sort(key=lambda r: r.time)
+    return component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], probe, now)["prod-oidc"]
+
+
+DOWN, UP = ["failed"] * 3, ["ok"] * 3
+
+
+@pytest.mark.parametrize(
+    "vantages, state, code, params",
+    [
+        # One of three sees it down: trouble on that path, named; two of three: the broker is down.
+        ({"Espoo": DOWN, "Oulu": UP, "Turku": UP}, "degraded", "failing_from", {"vantage": "Espoo"}),
+        ({"Espoo": DOWN, "Oulu": DOWN, "Turku": UP}, "down", "timeout", {"ms": 100, "seconds": 5}),
+        ({"Espoo": DOWN, "Oulu": DOWN, "Turku": DOWN}, "down", "timeout", {"ms": 100, "seconds": 5}),
+        ({"Espoo": UP, "Oulu": UP, "Turku": UP}, "operational", "ok", {"ms": 100, "seconds": 5}),
+        # Two vantage points: a majority of two is both.
+        ({"Espoo": DOWN, "Oulu": UP}, "degraded", "failing_from", {"vantage": "Espoo"}),
+        # A vantage point whose own network is down knows nothing: the other two decide.
+        ({"Espoo": ["ok", "unknown"], "Oulu": DOWN, "Turku": DOWN}, "down", "timeout", {"ms": 100, "seconds": 5}),
+        ({"Espoo": ["ok", "unknown"], "Oulu": DOWN, "Turku": UP}, "degraded", "failing_from", {"vantage": "Oulu"}),
+        # Slow from one place is degraded as from one prober.
+        ({"Espoo": ["ok", "degraded"], "Oulu": UP}, "degraded", "timeout", {"ms": 100, "seconds": 5}),
+    ],
+)
+def test_down_needs_a_majority_of_the_vantage_points_with_fresh_results(vantages, state, code, params):
+    status = seen_from(vantages)
+    assert (status.state, status.code, status.params) == (state, code, params)
+    if code == "failing_from":
+        assert status.reason == f"failing from {params['vantage']} only"
+
+
+def test_a_stopped_prober_leaves_the_quorum_to_the_others_and_none_fresh_is_unknown():
+    # Turku's results are from ten minutes ago: stale, so Espoo and Oulu are the ones that count.
+    stale_turku = [result(NOW - timedelta(minutes=10 + i), "ok").with_(vantage="Turku") for i in range(3)]
+    fresh = [
+        result(NOW - timedelta(minutes=3 - i), "failed").with_(vantage=v) for v in ("Espoo", "Oulu") for i in range(3)
+    ]
+    results = sorted(stale_turku + fresh, key=lambda r: r.time)
+    status = component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], PROBE, NOW)["prod-oidc"]
+    assert status.state == "down"
+    # Nobody fresh: unknown, saying why, never the last thing anyone saw.
+    later = NOW + timedelta(hours=1)
+    status = component_states(["prod-oidc"], {"prod-oidc": {CHECK.id: results}}, [CHECK], PROBE, later)["prod-oidc"]
+    assert (status.state, status.code) == ("unknown", "stale")
+
+
+def test_a_quorum_set_in_the_configuration_overrides_the_majority():
+    one = replace(PROBE, quorum=1)
+    assert seen_from({"Espoo": DOWN, "Oulu": UP, "Turku": UP}, one).state == "down"
+    three = replace(PROBE, quorum=3)
+    status = seen_from({"Espoo": DOWN, "Oulu": DOWN, "Turku": UP}, three)
+    assert (status.state, status.params) == ("degraded", {"vantage": "Espoo, Oulu"})
+
+
 def test_ongoing_notices_take_precedence_over_checks():
     states = {
         "prod-oidc": state_after(["ok", "ok"]),

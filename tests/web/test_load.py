@@ -41,7 +41,7 @@ def test_pages_stay_whole_and_no_result_is_lost_while_the_broker_hangs(
         tmp_path / "status.toml", broker, test_broker, timeout=1.0, interval=2, references=references
     )
     app = make_site(STATUS_CONFIG=str(config))
-    database = runtime.database_path(app)
+    database = runtime.results(app).path
     stored, stop = [], threading.Event()
     probing = threading.Thread(target=watch, args=(runtime.config(app), runtime.results(app), stop, stored.extend))
     probing.start()

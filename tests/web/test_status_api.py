@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mpass_status import runtime
+from mpass_status.checks.locks import ProberLock
 from mpass_status.checks.runner import run_round
-from mpass_status.checks.scheduler import ProberLock
 from mpass_status.web.page_cache import status_version
 
 from ..helpers import notices_folder, write_incident
@@ -35,8 +35,8 @@ def test_readyz_says_why_until_a_prober_runs_and_its_round_lands(site):
     ready = answer.get_json()
     assert answer.status_code == 503 and ready["database"]["ok"] and ready["notices"]["ok"]
     assert ready["reasons"] == ["no prober is running for this results database", "no probe round has been stored yet"]
-    assert ready["probe"] == {"running": False, "last_round": None, "age_seconds": None, "fresh": False}
-    lock = ProberLock(runtime.database_path(site))
+    assert ready["probe"] == {"running": False, "last_round": None, "age_seconds": None, "fresh": False, "vantages": {}}
+    lock = ProberLock(runtime.results(site).lock_path)
     assert lock.acquire()
     try:
         _round(site)

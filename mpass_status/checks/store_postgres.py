@@ -1,0 +1,192 @@
+"""Check results in PostgreSQL, through a pool of connections: probers on several networks (vantage
+points) write into one history, and every site that reads it sees what all of them saw."""
+
+import zlib
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore
+
+# The same tables as SQLite's, in PostgreSQL's words; times stay text (see store.py). Rounds come first, as
+# in every insert: an index being built then waits for a writer instead of deadlocking with it.
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS rounds (
+    id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    checks INTEGER NOT NULL,
+    network_down INTEGER NOT NULL DEFAULT 0,
+    vantage TEXT NOT NULL DEFAULT ''
+)""",
+    "CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished)",
+    """CREATE TABLE IF NOT EXISTS results (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    component TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),
+    response_ms INTEGER,
+    code TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    reason TEXT NOT NULL,
+    vantage TEXT NOT NULL DEFAULT ''
+)""",
+    "CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time)",
+    "CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time)",
+)
+RELATIONS = ("rounds", "results", "results_component_time", "results_check_time", "rounds_finished")
+# Probers starting together create the tables one at a time (CREATE ... IF NOT EXISTS races otherwise).
+SCHEMA_LOCK = 7_264_311
+# The prober locks' advisory keys: this number in the high 32 bits, the vantage point's CRC-32 in the low.
+PROBER_LOCKS = 7_264_312
+# A page waits at most this long for a query: a locked table must not hang a worker.
+STATEMENT_MS = 5000
+POOL_SIZE = 4
+
+
+class PostgresResults(ResultsStore):
+    """A PostgreSQL database reached through a pool that opens on first use."""
+
+    marker = "%s"
+    shared = True
+
+    def __init__(self, url: str, vantage: str = ""):
+        parts = conninfo_to_dict(url)
+        self.name = f"postgresql://{parts.get('host', '')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+        self.vantage = vantage
+        self._url = url
+        self._pool: ConnectionPool | None = None
+        self._ready = False
+
+    def _open(self) -> ConnectionPool:
+        if self._pool is None:
+            self._pool = ConnectionPool(
+                self._url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                open=False,
+                kwargs={
+                    "row_factory": dict_row,
+                    "connect_timeout": int(BUSY_SECONDS),
+                    "options": f"-c statement_timeout={STATEMENT_MS}",
+                },
+                name="results",
+            )
+            # Not waiting for the first connection: an unreachable server is found by the first operation.
+            self._pool.open(wait=False)
+        return self._pool
+
+    @contextmanager
+    def _connect(self, busy_seconds: float = BUSY_SECONDS):
+        with self._open().connection(timeout=busy_seconds) as db:
+            if not self._ready:
+                self._create(db)
+            yield db
+
+    def _create(self, db) -> None:
+        # DDL on tables others are writing into deadlocks with their inserts: the schema is created only when
+        # something is missing, asked again once the lock is held (another may have created it meanwhile).
+        with db.transaction():
+            if not self._complete(db):
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                if not self._complete(db):
+                    for statement in SCHEMA:
+                        db.execute(statement)
+        self._ready = True
+
+    @staticmethod
+    def _complete(db) -> bool:
+        query = "SELECT count(to_regclass(name)) AS n FROM unnest(%s::text[]) AS name"
+        return db.execute(query, (list(RELATIONS),)).fetchone()["n"] == len(RELATIONS)
+
+    def prepare(self) -> None:
+        """Creates the tables if they are missing."""
+        with self._connect():
+            pass
+
+    def writable(self) -> bool:
+        """Returns whether the server takes writes now (not a read-only standby or session)."""
+        try:
+            with self._connect(busy_seconds=0.5) as db:
+                row = db.execute("SELECT current_setting('transaction_read_only') AS read_only").fetchone()
+            return row["read_only"] == "off"
+        except STORAGE_ERRORS:
+            return False
+
+    def prober_lock(self) -> "AdvisoryLock":
+        """Returns the lock of this vantage point's prober, kept in the database server."""
+        return AdvisoryLock(self._url, self.vantage)
+
+    def prober_alive(self) -> bool:
+        """Returns whether some session holds this vantage point's prober lock."""
+        high, low = _lock_key(self.vantage)
+        try:
+            with self._connect(busy_seconds=0.5) as db:
+                row = db.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                    " WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
+                    " AND l.classid = %s AND l.objid = %s AND l.objsubid = 1) AS alive",
+                    (high, low),
+                ).fetchone()
+            return bool(row["alive"])
+        except STORAGE_ERRORS:
+            return False
+
+    def close(self) -> None:
+        """Closes the pool's connections."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+            self._ready = False
+
+
+def _lock_key(vantage: str) -> tuple[int, int]:
+    return PROBER_LOCKS, zlib.crc32(vantage.encode("utf-8"))
+
+
+class AdvisoryLock:
+    """One prober per vantage point: a session advisory lock on a connection of its own, which the server
+    lets go of when the connection ends, so the process holding it dying frees it for a standby."""
+
+    def __init__(self, url: str, vantage: str):
+        self.url, self.vantage = url, vantage
+        self._connection: psycopg.Connection | None = None
+
+    def acquire(self) -> bool:
+        """Takes the lock if no session holds it; returns whether this process holds it now."""
+        if self.held:
+            return True
+        self.release()
+        high, low = _lock_key(self.vantage)
+        try:
+            connection = psycopg.connect(self.url, autocommit=True, connect_timeout=int(BUSY_SECONDS))
+        except psycopg.Error:
+            return False
+        try:
+            taken = connection.execute("SELECT pg_try_advisory_lock(%s)", ((high << 32) | low,)).fetchone()[0]
+        except psycopg.Error:
+            taken = False
+        if not taken:
+            connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    @property
+    def held(self) -> bool:
+        """Returns whether this object holds the lock (its connection still open)."""
+        return self._connection is not None and not self._connection.closed
+
+    def release(self) -> None:
+        """Gives the lock up by closing its connection."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

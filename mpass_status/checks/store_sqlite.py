@@ -1,0 +1,139 @@
+"""Check results in a SQLite file (WAL mode): the store of one machine, with no server to run."""
+
+import logging
+import sqlite3
+import time
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpass_status.checks.locks import ProberLock, prober_alive
+from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore
+
+log = logging.getLogger(__name__)
+# SQLite's names for a file that is not (or no longer) a database.
+CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS rounds (
+    id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    checks INTEGER NOT NULL,
+    network_down INTEGER NOT NULL DEFAULT 0,
+    vantage TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    component TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),
+    response_ms INTEGER,
+    code TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    reason TEXT NOT NULL,
+    vantage TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time);
+CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time);
+CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished);
+"""
+
+
+class SQLiteResults(ResultsStore):
+    """A results file; every operation opens its own connection, so threads and processes may share it."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.lock_path = self.path.with_name(self.path.name + ".prober-lock")
+        self._ready = False
+
+    def _prepare(self, db) -> None:
+        # Switching to WAL needs the file to itself and does not wait for it: another connection doing the
+        # same at the same moment makes it fail at once, so it is tried a few times.
+        for attempt in range(20):
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.05)
+        db.executescript(SCHEMA)
+        # Files from before vantage points get the column; their results were all from one place.
+        for table in ("rounds", "results"):
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if "vantage" not in columns:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN vantage TEXT NOT NULL DEFAULT ''")
+        self._ready = True
+
+    @contextmanager
+    def _connect(self, busy_seconds: float = BUSY_SECONDS):
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
+            db.row_factory = sqlite3.Row
+            db.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+            if not self._ready:
+                self._prepare(db)
+            with db:
+                yield db
+
+    def recover(self, error: Exception) -> Path | None:
+        """Moves a corrupt file (and its WAL) aside with a timestamp so a new one starts; returns where it went.
+
+        Only the prober calls this: readers report the error and leave the file to the writer.
+        """
+        if getattr(error, "sqlite_errorname", None) not in CORRUPT:
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("-wal", "-shm"):
+            companion = self.path.with_name(self.path.name + suffix)
+            if companion.exists():
+                companion.replace(aside.with_name(aside.name + suffix))
+        self.path.replace(aside)
+        self._ready = False
+        log.error("results database %s is corrupt (%s): moved aside to %s, starting a new one", self.path, error, aside)
+        return aside
+
+    def prepare(self) -> None:
+        """Opens the file for the prober, moving it aside first if it is corrupt."""
+        try:
+            with self._connect() as db:
+                db.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if self.recover(exc) is None:
+                raise
+            with self._connect():
+                pass
+
+    def prober_lock(self) -> ProberLock:
+        """Returns the flock of the file beside the database that one prober holds."""
+        return ProberLock(self.lock_path)
+
+    def prober_alive(self) -> bool:
+        """Returns whether a process holds the prober's flock."""
+        return prober_alive(self.lock_path)
+
+    def journal_mode(self) -> str:
+        """Returns SQLite's journal mode of the file (wal once initialised)."""
+        with self._connect() as db:
+            return db.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def writable(self) -> bool:
+        """Returns whether a write transaction can be taken now."""
+        try:
+            with self._connect(busy_seconds=0.5) as db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_write (x)")
+            return True
+        except STORAGE_ERRORS:
+            return False
