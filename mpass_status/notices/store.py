@@ -16,6 +16,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 
 from mpass_status.config import SiteConfig
+from mpass_status.notices import parse_cache
 from mpass_status.notices.history import FileHistory, folder_history, git_index
 from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.model import Notice
@@ -78,6 +79,25 @@ def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel
         return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
 
 
+def _parse_at_start(folder: Path, paths: list[Path], config: SiteConfig, parallel_from: int) -> dict:
+    # A cold start takes what an earlier process parsed from files with the same bytes, parses the rest and
+    # keeps the whole folder's parses for the next start. Reloads while running parse only changed files.
+    where, version = parse_cache.cache_path(folder), parse_cache.parser_version(config)
+    kept = parse_cache.load(where, version)
+    keys = {}
+    for path in paths:
+        try:
+            keys[path] = parse_cache.content_key(f"{folder.name}/{path.name}", path.read_bytes())
+        except OSError:
+            keys[path] = None  # parse_notice reports what cannot be read
+    parsed = {path: kept[key] for path, key in keys.items() if key in kept}
+    missing = [path for path in paths if path not in parsed]
+    parsed.update(zip(missing, _parse_all(missing, config, folder.name, parallel_from), strict=True))
+    if missing or len(kept) != len(parsed):
+        parse_cache.save(where, version, {key: parsed[path] for path, key in keys.items() if key is not None})
+    return parsed
+
+
 def load_folder(
     folder: Path, config: SiteConfig, previous: dict | None = None, parallel_from: int = PARALLEL_FROM
 ) -> tuple[NoticeSet, dict]:
@@ -92,7 +112,10 @@ def load_folder(
                 continue
             keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
     fresh = [path for key, path in keys if key not in reuse]
-    parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))
+    if previous is None:
+        parsed = _parse_at_start(folder, fresh, config, parallel_from)
+    else:
+        parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))
     table = {key: reuse.get(key) or parsed[path] for key, path in keys}
     notices, problems = [], []
     for notice, found in table.values():
@@ -146,7 +169,7 @@ class NoticeStore:
     def __init__(self, folder, config: SiteConfig, check_seconds: float = 2.0):
         self.folder, self.config, self.check_seconds = Path(folder), config, check_seconds
         self._lock = threading.Lock()
-        self._table: dict = {}
+        self._table: dict | None = None  # None until the first load, which may use the parse cache
         self._signature = None
         self._checked = 0.0
         self._current: NoticeSet | None = None
