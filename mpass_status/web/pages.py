@@ -95,7 +95,7 @@ def component(component_id):
         response=chart,
         hour_rows=hour_rows,
         checks=component_checks(found.id),
-        ongoing=[n for n in notices.notices if n.is_ongoing(moment) and found.id in n.components],
+        ongoing=[n for n in notices.notices if found.id in n.components and n.is_ongoing(moment)],
         notices_for=notices.by_id,
         now=moment,
     )

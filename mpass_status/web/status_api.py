@@ -1,15 +1,16 @@
 """Serves /healthz, /readyz and the Statuspage-compatible /api/v2/summary.json and /api/v2/status.json."""
 
+import itertools
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
 from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.addresses import absolute
 from mpass_status.web.labels import component_label, reason_text
-from mpass_status.web.live import live_status
+from mpass_status.web.live import live_status, per_second
 
 bp = Blueprint("status_api", __name__)
 # Statuspage's incident impact for each notice severity.
@@ -215,8 +216,13 @@ def _checks_incident(config, live_now, lang, components) -> dict | None:
 
 
 def _summary(now):
-    config = runtime.config()
-    lang, notices = _lang(config), runtime.notices().notices
+    """Returns everything the status API's endpoints answer from, built once per second and language."""
+    lang = _lang(runtime.config())
+    return per_second(current_app._get_current_object(), "summary", now, lambda: _build_summary(now, lang), lang)
+
+
+def _build_summary(now, lang):
+    config, notices = runtime.config(), runtime.notices().notices
     live_now = live_status(now, notices)
     moments = [live_now.last_round] + [n.updated for n in notices if n.updated <= now]
     updated = max((m for m in moments if m), default=None)
@@ -226,7 +232,9 @@ def _summary(now):
     checks = [found] if found else []
 
     def shown(kept):
-        return [_notice_json(n, config, lang, components, now) for n in notices if kept(n)][:LIMIT]
+        # Only the first LIMIT are rendered: an archive of thousands must not cost thousands of renders.
+        first = itertools.islice((n for n in notices if kept(n)), LIMIT)
+        return [_notice_json(n, config, lang, components, now) for n in first]
 
     status = {
         "indicator": live_now.indicator,
@@ -237,18 +245,19 @@ def _summary(now):
         "mpass_cause": live_now.cause,
         "mpass_checks_available": not live_now.checks_unavailable,
     }
-    maintenance = [n for n in notices if n.type == "maintenance" and not n.cancelled]
+    # By id: comparing whole notices over a long archive is quadratic.
+    maintenance = {n.id for n in notices if n.type == "maintenance" and not n.cancelled}
     return {
         "page": _page(config, lang, updated),
         "components": components,
         "incidents": checks + shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
-        "scheduled_maintenances": shown(lambda n: n in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
+        "scheduled_maintenances": shown(lambda n: n.id in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
         "status": status,
         # What the other endpoints list, built here once.
         "_all_incidents": (checks + shown(lambda n: n.type == "incident"))[:LIMIT],
-        "_all_maintenances": shown(lambda n: n in maintenance),
-        "_upcoming": shown(lambda n: n in maintenance and n.is_upcoming(now)),
-        "_active": shown(lambda n: n in maintenance and n.is_ongoing(now)),
+        "_all_maintenances": shown(lambda n: n.id in maintenance),
+        "_upcoming": shown(lambda n: n.id in maintenance and n.is_upcoming(now)),
+        "_active": shown(lambda n: n.id in maintenance and n.is_ongoing(now)),
     }
 
 
