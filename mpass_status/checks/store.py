@@ -13,13 +13,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-
 from mpass_status.checks.results import CheckResult
 
+
+class StorageError(Exception):
+    """A database server that cannot be reached or refuses, as the PostgreSQL store reports it.
+
+    The store translates its driver's errors, so that a site on SQLite never imports the driver.
+    """
+
+
 # What a failing store raises: a missing folder, a read-only, locked, full or corrupt file, a database
-# server that cannot be reached or refuses (psycopg_pool's PoolTimeout is a psycopg.Error too).
-STORAGE_ERRORS = (sqlite3.Error, psycopg.Error, OSError)
+# server that cannot be reached or refuses.
+STORAGE_ERRORS = (sqlite3.Error, StorageError, OSError)
 # How long an operation waits for another writer's lock (or a pooled connection) before it gives up.
 BUSY_SECONDS = 5.0
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")

@@ -9,7 +9,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore
+from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, StorageError
 
 # The same tables as SQLite's, in PostgreSQL's words; times stay text (see store.py). Rounds come first, as
 # in every insert: an index being built then waits for a writer instead of deadlocking with it.
@@ -59,7 +59,10 @@ class PostgresResults(ResultsStore):
     shared = True
 
     def __init__(self, url: str, vantage: str = ""):
-        parts = conninfo_to_dict(url)
+        try:
+            parts = conninfo_to_dict(url)
+        except psycopg.Error:
+            parts = {}  # reported by the first operation, as any other unreachable server
         self.name = f"postgresql://{parts.get('host', '')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
         self.vantage = vantage
         self._url = url
@@ -86,10 +89,14 @@ class PostgresResults(ResultsStore):
 
     @contextmanager
     def _connect(self, busy_seconds: float = BUSY_SECONDS):
-        with self._open().connection(timeout=busy_seconds) as db:
-            if not self._ready:
-                self._create(db)
-            yield db
+        # psycopg_pool's PoolTimeout (no connection in time) is a psycopg.Error too.
+        try:
+            with self._open().connection(timeout=busy_seconds) as db:
+                if not self._ready:
+                    self._create(db)
+                yield db
+        except psycopg.Error as exc:
+            raise StorageError(f"{type(exc).__name__}: {exc}") from exc
 
     def _create(self, db) -> None:
         # DDL on tables others are writing into deadlocks with their inserts: the schema is created only when
