@@ -158,6 +158,8 @@ class Export:
         self.freezer.register_generator(site_urls)
         self.digests: dict[str, bytes] = {}
         self.notices: dict[str, object] = {}
+        # The URL list changes only with the notices: listing 10,000 notices' URLs costs more than a live pass.
+        self._targets: tuple[str, list] = ("", [])
 
     def check_destination(self) -> None:
         """Refuses a folder that holds anything but an earlier export: a full pass removes what it did not write."""
@@ -167,9 +169,13 @@ class Export:
 
     def targets(self) -> list[tuple[str, str | None]]:
         """Returns (URL path, endpoint) of every exported URL."""
-        with _exporting(self.app), warnings.catch_warnings():
-            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-            return [(url, endpoint) for url, endpoint, _ in self.freezer._generate_all_urls()]
+        version = runtime.notices(self.app).version
+        if self._targets[0] != version:
+            with _exporting(self.app), warnings.catch_warnings():
+                warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+                found = [(url, endpoint) for url, endpoint, _ in self.freezer._generate_all_urls()]
+            self._targets = (version, found)
+        return self._targets[1]
 
     def file_for(self, url: str) -> str:
         """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html."""

@@ -19,8 +19,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mpass_status import runtime
-from mpass_status.checks.store import STORAGE_ERRORS
 from mpass_status.web.export import Export, Pass, missing_endpoints
+from mpass_status.web.page_cache import status_version
 
 log = logging.getLogger(__name__)
 # How often the database and the notices folder are asked; the freshness lag is about this plus a render.
@@ -62,14 +62,6 @@ class FolderLock:
             self._handle = None
 
 
-def _round(app) -> str:
-    # An unreadable database is a state of its own: the live pages then say that live status is unavailable.
-    try:
-        return str(runtime.results(app).last_round_time())
-    except STORAGE_ERRORS as exc:
-        return f"unavailable: {type(exc).__name__}"
-
-
 class Watcher:
     """Decides, each time it is asked, which pass the folder needs now, and runs it."""
 
@@ -82,7 +74,9 @@ class Watcher:
         """Runs the pass that is due, if any; returns its kind ("full", "notices" or "live") and what it did."""
         app, now, clock = self.app, time.time(), time.monotonic()
         notices = runtime.notices(app)
-        round_ = _round(app)
+        # Read now, not within the page cache's second: the pages rendered next show this round. (An
+        # unreadable database reads as "": the live pages then say that live status is unavailable.)
+        round_ = status_version(app, fresh=True)
         if self.notices_version is None or now >= self.boundary or clock - self.full_at >= FULL_EVERY_SECONDS:
             kind, done = "full", self.export.full()
             self.full_at = clock

@@ -87,8 +87,8 @@ class StatusVersion:
         self.app, self.every = app, every
         self._value, self._checked = "", float("-inf")
 
-    def __call__(self) -> str:
-        if time.monotonic() - self._checked >= self.every:
+    def __call__(self, fresh: bool = False) -> str:
+        if fresh or time.monotonic() - self._checked >= self.every:
             self._value, self._checked = self._read(), time.monotonic()
         return self._value
 
@@ -100,9 +100,9 @@ class StatusVersion:
             return ""
 
 
-def status_version(app) -> str:
-    """Returns the time of the newest probe round as the page cache last read it."""
-    return app.extensions["page_cache_status_version"]()
+def status_version(app, fresh: bool = False) -> str:
+    """Returns the time of the newest probe round as the page cache last read it (fresh: read it now)."""
+    return app.extensions["page_cache_status_version"](fresh)
 
 
 def _version(app) -> tuple:

@@ -5,39 +5,16 @@ app sees at most one request per address per max-age.
 """
 
 import os
-import pwd
 import re
 import subprocess
 import time
 import urllib.request
 
+from bench import nginx
+
 from ..helpers import FIXTURE_NOTICES
 from .support import fast_config, free_port, gunicorn, running, site_env, wait_until
 
-NGINX = """
-user {user};
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
-    uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
-    proxy_cache_path {tmp}/cache keys_zone=status:1m;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass {app};
-            proxy_cache status;
-            proxy_cache_lock on;
-            proxy_cache_background_update on;
-            proxy_cache_use_stale error timeout updating http_500 http_502 http_503;
-            add_header X-Cache-Status $upstream_cache_status always;
-        }}
-    }}
-}}
-"""
 # path: the max-age its kind is given (cache_policy.py, feeds)
 PATHS = {"/fi/": 15, "/fi/notices/2019-11-20-tunnistushairio/": 300, "/sv/feed.atom": 300, "/api/v2/summary.json": 15}
 SECONDS = 4
@@ -49,10 +26,7 @@ def test_nginx_keeps_every_page_and_the_app_sees_one_request_per_address(tmp_pat
     log = tmp_path / "gunicorn.log"
     with gunicorn(site_env(config, FIXTURE_NOTICES, database, ACCESS_LOG="1"), log) as app:
         port = free_port()
-        conf = tmp_path / "nginx.conf"
-        # Workers as this user: pytest's temporary folders are private to it.
-        user = pwd.getpwuid(os.geteuid()).pw_name
-        conf.write_text(NGINX.format(user=user, tmp=tmp_path, port=port, app=app))
+        conf = nginx.write_conf(tmp_path, [nginx.proxy_cache_server(tmp_path, port, app)], workers=1)
         with running(["nginx", "-c", str(conf), "-g", "daemon off;"], dict(os.environ), tmp_path / "nginx.log"):
             cache = f"http://127.0.0.1:{port}"
             assert wait_until(lambda: _status(cache + "/healthz") == 200, 10)
