@@ -46,7 +46,7 @@ def probe_command(keep_watching):
     try:
         if not lock.acquire():
             # Another prober (a web server's, or another --watch) writes here: take over when it stops.
-            click.echo(f"another prober is writing into {db.name} from here; waiting to take over", err=True)
+            click.echo(f"another prober is writing into {db.name}; waiting to take over", err=True)
             while not lock.acquire():
                 stop.wait(STANDBY_SECONDS)
         watch(

@@ -31,6 +31,26 @@ BUSY_SECONDS = 5.0
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
+def schema(row_id: str) -> tuple[str, ...]:
+    """Returns the statements creating the tables and indexes, results numbered by row_id (the engine's words).
+
+    Rounds come first, as in every insert: in PostgreSQL an index being built then waits for a writer
+    instead of deadlocking with it.
+    """
+    return (
+        "CREATE TABLE IF NOT EXISTS rounds (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL,"
+        " checks INTEGER NOT NULL, network_down INTEGER NOT NULL DEFAULT 0, vantage TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished)",
+        f"CREATE TABLE IF NOT EXISTS results (id {row_id}, round_id TEXT NOT NULL, time TEXT NOT NULL,"
+        " check_id TEXT NOT NULL, kind TEXT NOT NULL, component TEXT NOT NULL, environment TEXT NOT NULL,"
+        " target TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),"
+        " response_ms INTEGER, code TEXT NOT NULL, params TEXT NOT NULL DEFAULT '{}', reason TEXT NOT NULL,"
+        " vantage TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time)",
+        "CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time)",
+    )
+
+
 def _stamp(moment: datetime) -> str:
     # One fixed UTC format keeps text comparison in SQL equal to time order.
     if moment.tzinfo is None:

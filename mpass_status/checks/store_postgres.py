@@ -9,39 +9,10 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, StorageError
+from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, StorageError, schema
 
-# The same tables as SQLite's, in PostgreSQL's words; times stay text (see store.py). Rounds come first, as
-# in every insert: an index being built then waits for a writer instead of deadlocking with it.
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS rounds (
-    id TEXT PRIMARY KEY,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    checks INTEGER NOT NULL,
-    network_down INTEGER NOT NULL DEFAULT 0,
-    vantage TEXT NOT NULL DEFAULT ''
-)""",
-    "CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished)",
-    """CREATE TABLE IF NOT EXISTS results (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    round_id TEXT NOT NULL,
-    time TEXT NOT NULL,
-    check_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    component TEXT NOT NULL,
-    environment TEXT NOT NULL,
-    target TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),
-    response_ms INTEGER,
-    code TEXT NOT NULL,
-    params TEXT NOT NULL DEFAULT '{}',
-    reason TEXT NOT NULL,
-    vantage TEXT NOT NULL DEFAULT ''
-)""",
-    "CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time)",
-    "CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time)",
-)
+# Rows are numbered by an identity column here, by SQLite's rowid there.
+SCHEMA = schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
 RELATIONS = ("rounds", "results", "results_component_time", "results_check_time", "rounds_finished")
 # Probers starting together create the tables one at a time (CREATE ... IF NOT EXISTS races otherwise).
 SCHEMA_LOCK = 7_264_311

@@ -8,41 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mpass_status.checks.locks import ProberLock, prober_alive
-from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore
+from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, schema
 
 log = logging.getLogger(__name__)
 # SQLite's names for a file that is not (or no longer) a database.
 CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rounds (
-    id TEXT PRIMARY KEY,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    checks INTEGER NOT NULL,
-    network_down INTEGER NOT NULL DEFAULT 0,
-    vantage TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS results (
-    id INTEGER PRIMARY KEY,
-    round_id TEXT NOT NULL,
-    time TEXT NOT NULL,
-    check_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    component TEXT NOT NULL,
-    environment TEXT NOT NULL,
-    target TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'degraded', 'failed', 'unknown')),
-    response_ms INTEGER,
-    code TEXT NOT NULL,
-    params TEXT NOT NULL DEFAULT '{}',
-    reason TEXT NOT NULL,
-    vantage TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS results_component_time ON results (component, time);
-CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, component, time);
-CREATE INDEX IF NOT EXISTS rounds_finished ON rounds (finished);
-"""
+SCHEMA = ";\n".join(schema("INTEGER PRIMARY KEY"))
 
 
 class SQLiteResults(ResultsStore):

@@ -111,16 +111,23 @@ def watch(export: Export, stop: threading.Event, poll: float = POLL_SECONDS, on_
         stop.wait(poll)
 
 
-def supervise(export: Export, stop: threading.Event, lock: FolderLock) -> None:
-    """Watches while holding the folder's lock; otherwise stands by to take over when its holder stops."""
-    try:
-        export.check_destination()
-    except click.ClickException as exc:
-        log.error("not exporting: %s", exc.message)
-        return
+def supervise(make_app, destination: Path, stop: threading.Event, lock: FolderLock) -> None:
+    """Watches while holding the folder's lock; otherwise stands by to take over when its holder stops.
+
+    The exporting app is built only once the lock is held: the standby workers keep no second copy of
+    the notices.
+    """
+    export = None
     try:
         while not stop.is_set():
             if lock.acquire():
+                if export is None:
+                    export = Export(make_app(), destination)
+                    try:
+                        export.check_destination()
+                    except click.ClickException as exc:
+                        log.error("not exporting: %s", exc.message)
+                        return
                 watch(export, stop)
             stop.wait(STANDBY_SECONDS)
     finally:
@@ -134,9 +141,9 @@ def start_background(make_app, destination) -> threading.Thread:
     process serves to readers untouched.
     """
     stop = threading.Event()
-    export = Export(make_app(), destination)
+    folder = Path(destination).resolve()
     thread = threading.Thread(
-        target=supervise, args=(export, stop, FolderLock(export.root)), name="export", daemon=True
+        target=supervise, args=(make_app, folder, stop, FolderLock(folder)), name="export", daemon=True
     )
     thread.stop_event = stop
     thread.start()
