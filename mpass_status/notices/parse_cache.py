@@ -8,10 +8,10 @@ parent cannot be written simply goes without one.
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from mpass_status.files import atomic_file
 
 log = logging.getLogger(__name__)
 # The code a parse depends on: a change to any of these files makes every cached parse stale.
@@ -57,14 +57,8 @@ def load(path: Path, version: str) -> dict:
 def save(path: Path, version: str, entries: dict) -> None:
     """Writes entries to path atomically; a folder that cannot be written goes without a cache."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    except OSError as exc:
-        log.info("no parsed-notices cache at %s: %s", path, exc)
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
+        # Streamed into the file: pickling 10,000 notices into bytes first would double the memory it takes.
+        with atomic_file(path) as out:
             pickle.dump({"version": version, "entries": entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
     except (OSError, pickle.PicklingError) as exc:
-        Path(temporary).unlink(missing_ok=True)
         log.info("no parsed-notices cache at %s: %s", path, exc)

@@ -8,7 +8,6 @@ commit that is live and what was held back. Web workers read both like any edit 
 import fcntl
 import json
 import logging
-import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mpass_status import runtime
 from mpass_status.config import SiteConfig
+from mpass_status.files import write_atomically
 from mpass_status.notices.history import GitError, git, log_arguments, parse_log
 from mpass_status.notices.parser import parse_notice
 from mpass_status.notices.store import STATE, is_notice_candidate, read_state
@@ -77,17 +77,6 @@ def _locked(mirror: Path):
     with open(mirror.parent / f"{mirror.name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sync-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Sync:
@@ -182,7 +171,7 @@ class Sync:
                         live.unlink()
                         result.removed.append(name)
                 elif not live.exists() or live.read_bytes() != data:
-                    _write_atomically(live, data)
+                    write_atomically(live, data)
                     result.written.append(name)
         for path in self.folder.iterdir():
             if is_notice_candidate(path) and path.name not in blobs:
@@ -196,7 +185,7 @@ class Sync:
             "files": files,
             "held_back": [held.as_dict() for held in result.held],
         }
-        _write_atomically(self.folder / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
+        write_atomically(self.folder / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
         return result
 
 

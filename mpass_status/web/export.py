@@ -6,8 +6,6 @@ must never be exported, to SKIP_ENDPOINTS; `flask freeze` and the tests name any
 
 import hashlib
 import mimetypes
-import os
-import tempfile
 import time
 import warnings
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from flask import current_app, g, render_template_string, url_for
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from mpass_status import runtime
+from mpass_status.files import write_atomically
 from mpass_status.notices.filters import notice_filter, notice_years, page_count
 from mpass_status.notices.model import TYPES
 from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
@@ -250,21 +249,6 @@ class Export:
                 done.removed.append(name)
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-
-
-def write_atomically(path: Path, body: bytes) -> None:
-    """Writes body to path through a temporary file in the same folder and a rename, readable by all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-            # mkstemp makes the file private; the web server reading the folder is another user.
-            os.fchmod(out.fileno(), 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def freeze_site(app, destination) -> tuple[set[str], set[str]]:
