@@ -204,7 +204,6 @@ class Export:
         done = Pass()
         self.root.mkdir(parents=True, exist_ok=True)
         targets = self.targets()
-        keep = {self.file_for(url) for url, _ in targets}
         client = self.app.test_client()
         with _exporting(self.app):
             self.notices = dict(runtime.notices(self.app).by_slug)
@@ -218,11 +217,12 @@ class Export:
                 self._write(self.file_for(url), response.get_data(), done)
                 response.close()
             if prune:
-                for name, body in _not_found_pages(self.app):
-                    keep.add(name)
+                error_pages = dict(_not_found_pages(self.app))
+                for name, body in error_pages.items():
                     self._write(name, body, done)
         if prune:
-            self._prune(keep, done)
+            # Listing every file the URLs hold is work only a pass that removes files needs.
+            self._prune({self.file_for(url) for url, _ in targets} | set(error_pages), done)
         done.rendered = len(done.urls)
         done.seconds = time.perf_counter() - began
         return done
