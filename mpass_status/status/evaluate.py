@@ -203,9 +203,9 @@ def agreed(component, seen: dict, quorum: int) -> ComponentStatus:
     newest = max(times) if times else None
     fresh = {vantage: status for vantage, status in seen.items() if status.state != "unknown"}
     if not fresh:
-        telling = [c for c in UNKNOWN_CAUSES if c in {s.code for s in seen.values()}]
-        chosen = next((s for s in seen.values() if telling and s.code == telling[0]), next(iter(seen.values())))
-        return replace(chosen, evidence_time=newest)
+        # None knows: say why as the most telling of them, as the overall state does.
+        cause = unknown_cause(seen)
+        return replace(next(s for s in seen.values() if s.code == cause), evidence_time=newest)
     needed = quorum or len(fresh) // 2 + 1
     down = sorted(vantage for vantage, status in fresh.items() if status.state == "down")
     if len(down) >= needed:
