@@ -16,6 +16,15 @@ MESSAGES = {
     "unreadable": ("the file could not be read: {error}", "file"),
     "duplicate_id": ("the id {id} is used by {other} too; give each notice an id of its own", "file"),
     "not_a_notice": ("not a notice: a notice file ends in .md", "file"),
+    "tree_entry_name": (
+        "{name} is not a notice file of this folder: a notice is a file directly in the folder, named"
+        " YYYY-MM-DD-slug.md; nothing was written",
+        "file",
+    ),
+    "tree_entry_link": (
+        "the entry is a symbolic link or submodule (mode {mode}), not a file: commit the notice itself",
+        "file",
+    ),
     # The front matter between the '---' lines.
     "no_opening": ("the file must begin with a line '---' that opens the front matter", "front-matter"),
     "not_closed": ("the front matter is not closed by a line '---'", "front-matter"),

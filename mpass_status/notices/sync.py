@@ -19,13 +19,17 @@ from mpass_status import runtime
 from mpass_status.config import SiteConfig
 from mpass_status.files import write_atomically
 from mpass_status.notices.history import GitError, git, log_arguments, parse_log
-from mpass_status.notices.parser import parse_notice
+from mpass_status.notices.messages import guide_link, message
+from mpass_status.notices.parser import FILENAME, parse_notice
 from mpass_status.notices.store import STATE, is_notice_candidate, read_state
+from mpass_status.problems import Problem
 
 log = logging.getLogger(__name__)
 GIT_TIMEOUT = 120
 # The branch fetched is kept under this ref of the mirror; nothing else is ever checked out.
 LIVE_REF = "refs/heads/live"
+# A notice is a regular file (executable or not); a link (120000) or a submodule (160000) never is.
+FILE_MODES = ("100644", "100755")
 
 
 class SyncError(Exception):
@@ -96,16 +100,38 @@ class Sync:
             commit = _git(self.mirror, "rev-parse", LIVE_REF).strip()
             return self._publish(commit)
 
-    def _blobs(self, commit: str) -> dict[str, str]:
-        # Only the files directly in the notices folder: name -> blob id.
+    def _entries(self, commit: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Returns the notice files directly in the notices folder (name -> blob id) and the tree entries refused
+        (name -> problem).
+
+        git itself never writes a tree entry named `../x.md`, `/abs/x.md` or `sub/x.md`, but a tree can be made
+        by hand and a self-hosted remote accepts it: every name is checked before anything is written, so only a
+        single file name of the notice pattern ever reaches the folder.
+        """
         listing = _git(self.mirror, "ls-tree", "-z", f"{commit}:{self.subpath}" if self.subpath else commit)
-        blobs = {}
+        blobs, refused = {}, {}
         for entry in filter(None, listing.split("\0")):
             meta, name = entry.split("\t", 1)
-            _, kind, blob = meta.split()
-            if kind == "blob" and is_notice_candidate(Path(name)):
+            mode, kind, blob = meta.split()
+            if not is_notice_candidate(Path(name.rstrip("/") or "_")):
+                continue  # not meant as a notice (README.md, _template.md, images): never written either
+            shown = f"{self.subpath or '.'}/{name if name.isprintable() else ascii(name)}"
+            if not FILENAME.fullmatch(name):
+                text, topic = message("tree_entry_name", name=shown)
+            elif kind != "blob" or mode not in FILE_MODES:
+                text, topic = message("tree_entry_link", mode=mode)
+            else:
                 blobs[name] = blob
-        return blobs
+                continue
+            refused[name] = str(Problem(shown, 1, text, guide=guide_link(topic)))
+        return blobs, refused
+
+    def _live_path(self, name: str) -> Path:
+        # Defence in depth: even a name that passed _entries is written only as a direct child of the folder.
+        path = self.folder / name
+        if path.name != name or path.parent.resolve() != self.folder.resolve():
+            raise SyncError(f"refusing to write {name!r} outside {self.folder}")
+        return path
 
     def _problems(self, name: str, data: bytes, staging: Path) -> list[str]:
         path = staging / name
@@ -136,7 +162,7 @@ class Sync:
 
     def _publish(self, commit: str) -> SyncResult:
         try:
-            blobs = self._blobs(commit)
+            blobs, refused = self._entries(commit)
         except SyncError:
             raise SyncError(f"{self.branch} has no folder {self.subpath!r} at {commit[:12]}") from None
         previous = (read_state(self.folder) or {}).get("files", {})
@@ -146,7 +172,7 @@ class Sync:
         with tempfile.TemporaryDirectory(prefix="notices-sync-") as staging:
             for name, blob in sorted(blobs.items()):
                 before = previous.get(name, {})
-                live = self.folder / name
+                live = self._live_path(name)
                 if before.get("blob") == blob and live.exists() and "commits" in before:
                     # Unchanged since the last sync: keep what is served, held back or not.
                     files[name] = before
@@ -173,6 +199,9 @@ class Sync:
                 elif not live.exists() or live.read_bytes() != data:
                     write_atomically(live, data)
                     result.written.append(name)
+        for name, problem in sorted(refused.items()):
+            result.held.append(Held(name, [problem], None))
+            log.error("tree entry refused: %s", problem)
         for path in self.folder.iterdir():
             if is_notice_candidate(path) and path.name not in blobs:
                 path.unlink()

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -174,3 +175,79 @@ def test_no_secret_or_no_remote_means_no_hook(tmp_path, remote):
 def test_an_oversized_delivery_is_refused_unread(site):
     body = b"x" * (1024 * 1024 + 1)
     assert site.test_client().post("/hooks/git", data=body, headers=signed(body)).status_code == 413
+
+
+def hostile_commit(repo, entries: dict[bytes, tuple[bytes, bytes]]) -> str:
+    """Commits a notices/ tree holding entries git itself would never write (name -> (mode, blob)), on top of the
+    fixture notices: a self-hosted bare repository accepts such a tree, so the sync must refuse it."""
+    listing = git(repo, "ls-tree", "HEAD:notices").splitlines()
+    raw = b""
+    for line in listing:
+        meta, name = line.split("\t", 1)
+        mode, _, blob = meta.split()
+        raw += mode.encode() + b" " + name.encode() + b"\0" + bytes.fromhex(blob)
+    for name, (mode, blob) in entries.items():
+        raw += mode + b" " + name + b"\0" + bytes.fromhex(blob.decode())
+    done = subprocess.run(
+        ["git", "-C", str(repo), "hash-object", "-t", "tree", "--literally", "-w", "--stdin"],
+        input=raw,
+        capture_output=True,
+        check=True,
+    )
+    notices = done.stdout.decode().strip()
+    top = subprocess.run(
+        ["git", "-C", str(repo), "mktree", "--missing"],
+        input=f"040000 tree {notices}\tnotices\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    commit = git(repo, "commit-tree", top, "-p", "HEAD", "-m", "Hostile tree")
+    git(repo, "update-ref", "refs/heads/main", commit)
+    return commit
+
+
+@pytest.mark.parametrize("via", ["command", "signed push"])
+def test_tree_entries_that_name_paths_outside_the_folder_are_held_back_and_touch_nothing(site, remote, tmp_path, via):
+    assert sync(site).exit_code == 0
+    outside = tmp_path / "site" / "2026-03-05-escape.md"
+    victim = tmp_path / "2026-03-05-victim.md"
+    victim.write_text("precious", encoding="utf-8")
+    absolute = tmp_path / "absolute" / "2026-03-05-abs.md"
+    absolute.parent.mkdir()
+    notice = (remote / "notices" / INCIDENT).read_bytes()
+    blob = subprocess.run(
+        ["git", "-C", str(remote), "hash-object", "-w", "--stdin"], input=notice, capture_output=True, check=True
+    ).stdout.strip()
+    link = subprocess.run(
+        ["git", "-C", str(remote), "hash-object", "-w", "--stdin"],
+        input=b"/etc/passwd",
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
+    entries = {
+        b"../2026-03-05-escape.md": (b"100644", blob),
+        b"../../2026-03-05-victim.md": (b"100644", blob),
+        str(absolute).encode(): (b"100644", blob),
+        b"sub/2026-03-05-sub.md": (b"100644", blob),
+        b"2026-03-05-link.md": (b"120000", link),
+    }
+    hostile = hostile_commit(remote, entries)
+    if via == "command":
+        result = sync(site)
+        assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    else:
+        body = json.dumps({"ref": "refs/heads/main"}).encode()
+        assert site.test_client().post("/hooks/git", data=body, headers=signed(body)).status_code == 202
+        assert wait_for(lambda: readiness(site)["commit"] == hostile)
+    assert not outside.exists() and not absolute.exists()
+    assert victim.read_text(encoding="utf-8") == "precious"
+    live = tmp_path / "site" / "notices"
+    assert not (live / "2026-03-05-link.md").exists() and not (live / "sub").exists()
+    held = {h["file"]: h for h in readiness(site)["held_back"]}
+    assert set(held) == {name.decode() for name in entries}
+    assert all(h["serving_commit"] is None and h["problems"] for h in held.values())
+    assert "not a notice file of this folder" in held["../2026-03-05-escape.md"]["problems"][0]
+    assert "link" in held["2026-03-05-link.md"]["problems"][0]
+    # The good notices are still served.
+    assert site.test_client().get("/fi/notices/2019-11-20-tunnistushairio/").status_code == 200
