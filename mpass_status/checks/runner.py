@@ -6,16 +6,10 @@ from datetime import UTC, datetime
 
 import httpx
 
-from mpass_status.checks.http import (
-    CheckFailed,
-    check_authsources,
-    check_http,
-    check_oidc,
-    detail,
-)
-from mpass_status.checks.results import CheckResult, Finding, failed, timed_out
-from mpass_status.checks.saml_tls import check_saml, check_tls
+from mpass_status.checks.kinds import KINDS
+from mpass_status.checks.results import CheckResult, Finding, Outcome, failed, timed_out
 from mpass_status.checks.store import ResultsStore
+from mpass_status.checks.transport import CheckFailed, detail
 from mpass_status.config import SiteConfig
 
 # Grace after a check's timeout before the round gives up waiting on its thread.
@@ -28,23 +22,14 @@ def _now() -> datetime:
 
 def _finding(check, deadline, now, probe) -> Finding:
     try:
-        if check.kind == "http":
-            found = check_http(check, deadline)
-        elif check.kind == "oidc":
-            found = check_oidc(check, deadline)
-        elif check.kind == "authsources":
-            found = check_authsources(check, deadline)
-        elif check.kind == "saml":
-            found = check_saml(check, deadline, now, probe.warn_days)
-        else:
-            found = check_tls(check, deadline, now, probe.warn_days)
+        found = KINDS[check.kind](check, deadline, now, probe)
     except CheckFailed as exc:
         return exc.finding
     except Exception as exc:  # noqa: BLE001 - a check must never stop the prober
         return failed("internal_error", detail=detail(f"{type(exc).__name__}: {exc}"))
-    if found.outcome == "ok" and found.response_ms is not None and found.response_ms > check.slow_ms:
+    if found.outcome == Outcome.OK and found.response_ms is not None and found.response_ms > check.slow_ms:
         return Finding(
-            "degraded",
+            Outcome.DEGRADED,
             "slow",
             {"ms": found.response_ms, "limit": check.slow_ms},
             found.response_ms,
@@ -91,7 +76,7 @@ def reference_answers(url: str, timeout: float) -> bool:
 
 def _unreachable(result: CheckResult) -> bool:
     # Failures our own network could cause; a broker's answer, even an error page, is evidence about the broker.
-    return result.outcome == "failed" and (result.network_error or result.code in ("timeout", "connection_reset"))
+    return result.outcome == Outcome.FAILED and (result.network_error or result.code in ("timeout", "connection_reset"))
 
 
 def probe_round(checks, probe, now=None) -> tuple[list[CheckResult], bool]:
@@ -122,7 +107,7 @@ def probe_round(checks, probe, now=None) -> tuple[list[CheckResult], bool]:
     network_down = not any(w.done() and not w.cancelled() and w.result() for w in witnesses)
     if network_down:
         results = [
-            r.with_(outcome="unknown", code="network_down", params={}) if _unreachable(r) else r for r in results
+            r.with_(outcome=Outcome.UNKNOWN, code="network_down", params={}) if _unreachable(r) else r for r in results
         ]
     return [r.with_(vantage=probe.vantage) for r in results], network_down
 

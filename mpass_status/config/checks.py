@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from mpass_status.checks.store import POSTGRESQL_SCHEMES
 from mpass_status.config.lines import Reporter
-from mpass_status.config.model import ENVIRONMENTS, KINDS, Check, ProbeSettings
+from mpass_status.config.model import ENVIRONMENTS, Check, CheckKind, ProbeSettings
 
 PROBE_KEYS = (
     "failures_to_down",
@@ -116,7 +116,7 @@ def _references(table: _Table, default: tuple[str, ...]) -> tuple[str, ...]:
 
 def _components(table: _Table, known: set[str]) -> tuple[str, ...] | None:
     entry = table.entry
-    if entry.get("kind") == "authsources":
+    if entry.get("kind") == CheckKind.AUTHSOURCES:
         sources = entry.get("sources")
         if not isinstance(sources, dict) or not sources:
             table.error("'sources' must map component ids to source names", "sources")
@@ -143,12 +143,19 @@ def _components(table: _Table, known: set[str]) -> tuple[str, ...] | None:
     return ids
 
 
+def _kind(table: _Table) -> CheckKind | None:
+    kind = table.entry.get("kind")
+    try:
+        return CheckKind(kind)
+    except ValueError:
+        table.error(f"kind must be one of {', '.join(CheckKind)}, not {kind!r}", "kind")
+        return None
+
+
 def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None:
     entry, before = table.entry, len(table.report.problems)
     table.report.unknown_keys(entry, CHECK_KEYS, table.table, table.index, table.where)
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        table.error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", "kind")
+    kind = _kind(table)
     environment = entry.get("environment")
     if environment not in ENVIRONMENTS:
         table.error(f"environment must be production or test, not {environment!r}", "environment")
@@ -156,11 +163,11 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
     parts = urlsplit(url) if isinstance(url, str) else None
     if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
         table.error(f"'url' must be an http(s) address, not {url!r}", "url")
-    elif kind == "tls" and parts.scheme != "https":
+    elif kind == CheckKind.TLS and parts.scheme != "https":
         table.error("a tls check needs an https address", "url")
-    if kind == "oidc" and not entry.get("issuer"):
+    if kind == CheckKind.OIDC and not entry.get("issuer"):
         table.error("an oidc check needs 'issuer'")
-    if kind == "saml" and not entry.get("entity_id"):
+    if kind == CheckKind.SAML and not entry.get("entity_id"):
         table.error("a saml check needs 'entity_id'")
     for key in TEXT_KEYS:
         if key in entry and not isinstance(entry[key], str):
@@ -173,7 +180,7 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
     jwks_hosts = entry.get("jwks_hosts", [])
     if not isinstance(jwks_hosts, list) or not all(isinstance(h, str) and _HOST.fullmatch(h) for h in jwks_hosts):
         table.error("'jwks_hosts' must list host names, such as [\"keys.example.fi\"]", "jwks_hosts")
-    elif jwks_hosts and kind != "oidc":
+    elif jwks_hosts and kind != CheckKind.OIDC:
         table.error("'jwks_hosts' belongs to an oidc check", "jwks_hosts")
     components = _components(table, known)
     timeout = table.number("timeout", 10)
@@ -183,7 +190,7 @@ def _check(table: _Table, known: set[str], probe: ProbeSettings) -> Check | None
     slow_ms = table.number("slow_ms", probe.slow_ms, int)
     if len(table.report.problems) > before:
         return None
-    sources = entry.get("sources", {}) if kind == "authsources" else {}
+    sources = entry.get("sources", {}) if kind == CheckKind.AUTHSOURCES else {}
     return Check(
         id=entry["id"],
         kind=kind,

@@ -2,16 +2,28 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-KINDS = ("http", "oidc", "saml", "authsources", "tls")
 ENVIRONMENTS = ("production", "test")
 LANGUAGES = ("fi", "sv")
 
 
+class CheckKind(StrEnum):
+    """What a check looks at; the loader accepts no other kind, so every check has a way to run."""
+
+    HTTP = "http"
+    OIDC = "oidc"
+    SAML = "saml"
+    AUTHSOURCES = "authsources"
+    TLS = "tls"
+
+
 @dataclass(frozen=True)
 class Group:
+    """A heading of components on the front page, such as production or test."""
+
     id: str
     name: dict[str, str]
     # Names the group after a component's name where names stand alone ("… (tuotanto)"); None: its name.
@@ -22,6 +34,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Component:
+    """One part of MPASSid whose state readers follow, named per language and placed in a group."""
+
     id: str
     group: str
     name: dict[str, str]
@@ -33,6 +47,8 @@ class Component:
 
 @dataclass(frozen=True)
 class ProbeSettings:
+    """The [probe] settings: when a check counts as down or up, where results are kept, how the network is judged."""
+
     failures_to_down: int = 3
     successes_to_up: int = 2
     stale_after_intervals: int = 3
@@ -61,8 +77,10 @@ class ProbeSettings:
 
 @dataclass(frozen=True)
 class Check:
+    """One automatic check of the broker: its kind, its address and the components it gives evidence for."""
+
     id: str
-    kind: str
+    kind: CheckKind
     environment: str
     url: str
     # Components this check gives evidence for; authsources checks name theirs in `sources`.
@@ -84,6 +102,8 @@ class Check:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """The whole site configuration as read from status.toml: the site, its components and its checks."""
+
     path: Path
     name: dict[str, str]
     base_url: str
@@ -111,8 +131,8 @@ class SiteConfig:
 
     def login_methods(self) -> set[str]:
         """Returns the components only an authsources check covers: it sees that MPASSid offers them, no more."""
-        offered = {c for check in self.checks if check.kind == "authsources" for c in check.components}
-        tested = {c for check in self.checks if check.kind != "authsources" for c in check.components}
+        offered = {c for check in self.checks if check.kind == CheckKind.AUTHSOURCES for c in check.components}
+        tested = {c for check in self.checks if check.kind != CheckKind.AUTHSOURCES for c in check.components}
         return offered - tested
 
     def known_ids(self) -> set[str]:

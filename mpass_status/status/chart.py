@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
+from mpass_status.checks.results import Outcome
+
 WIDTH, HEIGHT, PAD = 600, 160, 36
 
 
@@ -41,7 +43,7 @@ def response_points(results, start: datetime, end: datetime) -> list[tuple[datet
     return sorted(
         (r.time, r.response_ms)
         for r in results
-        if r.response_ms is not None and r.outcome != "unknown" and start <= r.time <= end
+        if r.response_ms is not None and r.outcome != Outcome.UNKNOWN and start <= r.time <= end
     )
 
 

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from mpass_status.checks.results import CheckResult, message
+from mpass_status.checks.reasons import reason
+from mpass_status.checks.results import CheckResult, Outcome
 from mpass_status.config import SiteConfig
 from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, severity_state, worst
 from mpass_status.status.uptime import daily_series, outage_windows, uptimes, with_outages
@@ -32,7 +33,7 @@ class ComponentStatus:
     @property
     def reason(self) -> str:
         """Returns the English reason for the state."""
-        return message(self.code, self.params)
+        return reason(self.code, self.params)
 
     @property
     def statuspage_status(self) -> str:
@@ -118,14 +119,16 @@ def streak(outcomes, failures_to_down: int, successes_to_up: int):
 
 def verdict_since(results, probe) -> datetime | None:
     """Returns since when the newest verdict of results (oldest first) has held, None if since before them."""
-    decided = [r for r in results if r.outcome != "unknown"]
+    decided = [r for r in results if r.outcome != Outcome.UNKNOWN]
     verdicts = []
     for end in range(1, len(decided) + 1):
         down, _failures, _successes = streak(
             [r.outcome for r in decided[:end]], probe.failures_to_down, probe.successes_to_up
         )
         newest = decided[end - 1].outcome
-        verdicts.append("down" if down else "degraded" if newest in ("failed", "degraded") else "operational")
+        verdicts.append(
+            "down" if down else "degraded" if newest in (Outcome.FAILED, Outcome.DEGRADED) else "operational"
+        )
     if not verdicts:
         return None
     start = len(verdicts) - 1
@@ -133,7 +136,7 @@ def verdict_since(results, probe) -> datetime | None:
         start -= 1
     if verdicts[-1] == "down":
         # Down since the first failure of the run that reached the threshold, not since the threshold.
-        while start > 0 and decided[start - 1].outcome == "failed":
+        while start > 0 and decided[start - 1].outcome == Outcome.FAILED:
             start -= 1
     # A run that reaches back to the oldest result held may have begun earlier: no time then.
     return decided[start].time if start > 0 else None
@@ -153,11 +156,11 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
             {"time": newest.time.isoformat(timespec="seconds")},
             evidence_time=newest.time,
         )
-    if newest.outcome == "unknown":
+    if newest.outcome == Outcome.UNKNOWN:
         return ComponentStatus(component, "unknown", "checks", newest.code, newest.params, evidence_time=newest.time)
     down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down, probe.successes_to_up)
     since = verdict_since(results, probe)
-    if down and newest.outcome != "failed":
+    if down and newest.outcome != Outcome.FAILED:
         return ComponentStatus(
             component,
             "down",
@@ -169,7 +172,7 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
         )
     if down:
         state = "down"
-    elif newest.outcome in ("failed", "degraded"):
+    elif newest.outcome in (Outcome.FAILED, Outcome.DEGRADED):
         # Fewer failures than the threshold: trouble, not yet an outage.
         state = "degraded"
     else:

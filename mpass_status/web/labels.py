@@ -1,6 +1,6 @@
 """Every label a reader sees for a code: states, notice types, severities, stages, languages, feeds and reasons.
 
-Reasons are the checks' own English sentences (mpass_status.checks.results.MESSAGES), translated here by
+Reasons are the checks' own English sentences (mpass_status.checks.reasons.REASONS), translated here by
 their code; the catalogs hold them because they are marked there with N_().
 """
 
@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
-from mpass_status.checks.results import MESSAGES
+from mpass_status.checks.reasons import REASONS
 from mpass_status.status.states import notice_state, severity_state
 from mpass_status.web.dates import format_moment
 
@@ -157,7 +157,7 @@ def _localized(value):
 
 def reason_text(code: str, params: dict | None = None) -> str:
     """Returns why a check or component shows as it does, in the reader's language."""
-    template = MESSAGES.get(code)
+    template = REASONS.get(code)
     if template is None:
         return code
     try:

@@ -11,9 +11,9 @@ import pytest
 from flask_babel import force_locale
 
 from mpass_status import runtime
-from mpass_status.checks.http import same_origin
-from mpass_status.checks.results import message
+from mpass_status.checks.reasons import reason
 from mpass_status.checks.runner import run_checks, run_round
+from mpass_status.checks.transport import same_origin
 from mpass_status.config import ConfigError, load_config
 from mpass_status.standin.broker import HOSTILE_TEXT
 from mpass_status.web.labels import reason_text
@@ -78,7 +78,7 @@ def test_a_key_set_on_another_host_is_not_fetched_unless_configured(standin_conf
 
 
 def _public_reasons(app, code, params) -> list[str]:
-    texts = [message(code, params)]
+    texts = [reason(code, params)]
     with app.test_request_context("/fi/"):
         for lang in ("fi", "sv"):
             with force_locale(lang):

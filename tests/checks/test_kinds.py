@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from mpass_status.checks.kinds import KINDS
 from mpass_status.checks.runner import run_checks
+from mpass_status.config.model import CheckKind
 
 from ..helpers import CHECK_TIMEOUT
 
@@ -17,6 +19,11 @@ def by_check(results, component=None):
 
 def round_of(config):
     return run_checks(config.checks, config.probe)
+
+
+def test_every_kind_the_configuration_admits_has_its_check():
+    # The loader accepts exactly the CheckKind members, so a kind missing here would be a check that cannot run.
+    assert set(KINDS) == set(CheckKind)
 
 
 def test_healthy_brokers_give_ok_everywhere(standin_config):

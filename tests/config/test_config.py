@@ -70,7 +70,7 @@ url = "https://broker.example/idp/profile/oidc/authorize"
     [
         (
             'id = "a"\nkind = "ping"\nenvironment = "production"\ncomponent = "prod-oidc"\nurl = "https://x.example"',
-            "check a: kind must be one of",
+            "check a: kind must be one of http, oidc, saml, authsources, tls, not 'ping'",
             "kind",
         ),
         (

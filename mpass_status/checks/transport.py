@@ -1,4 +1,4 @@
-"""The HTTP based check kinds: plain http, OpenID Connect discovery and the authentication sources list."""
+"""The prober's hardened HTTP transport: bounded answers, one deadline, same-origin redirects, printable details."""
 
 import errno
 import json
@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from mpass_status.checks.results import Finding, failed, message, ok, timed_out
+from mpass_status.checks.reasons import reason
+from mpass_status.checks.results import Finding, Outcome, failed, timed_out
 
 # Bigger documents than this are not metadata of one broker (counted after decompression).
 MAX_BODY = 5 * 1024 * 1024
@@ -28,8 +29,6 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-
 # never backtrack, so the scan stays linear whatever the answer holds (an unclosed string of escaped
 # quotes made the former pattern quadratic: hours of CPU, holding the GIL, for 5 MB).
 _JSON_TOKENS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|([\[{])|[\]}]', re.DOTALL)
-REQUIRED_OIDC = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
-SOURCE_KEYS = ("id", "authnsource", "authnSource", "name", "title", "label")
 _NETWORK_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
 
 
@@ -42,7 +41,7 @@ class CheckFailed(Exception):
 
     def finding_text(self) -> str:
         """Returns the English reason of the finding."""
-        return message(self.finding.code, self.finding.params)
+        return reason(self.finding.code, self.finding.params)
 
 
 @dataclass
@@ -69,22 +68,22 @@ def network_finding(exc: BaseException, host: str, timeout: float) -> Finding:
     """Turns a connection level exception into a failed finding, flagging network-wide causes."""
     for cause in _causes(exc):
         if isinstance(cause, socket.gaierror):
-            return Finding("failed", "dns_failed", {"host": host}, None, network_error=True)
+            return Finding(Outcome.FAILED, "dns_failed", {"host": host}, None, network_error=True)
         if isinstance(cause, (TimeoutError, socket.timeout, httpx.TimeoutException)):
             return timed_out(timeout)
         if isinstance(cause, ConnectionResetError):
             return failed("connection_reset", host=host)
         if isinstance(cause, OSError) and cause.errno in _NETWORK_ERRNOS:
-            return Finding("failed", "connect_failed", {"host": host}, None, network_error=True)
+            return Finding(Outcome.FAILED, "connect_failed", {"host": host}, None, network_error=True)
         if isinstance(cause, ssl.SSLError):
             return failed("tls_handshake", detail=detail(cause.reason or cause))
     if isinstance(exc, httpx.ConnectError):
         # httpx hides the OSError of a refused connection behind its own text on some paths.
         text = str(exc).lower()
         if "name or service not known" in text or "nodename nor servname" in text:
-            return Finding("failed", "dns_failed", {"host": host}, None, network_error=True)
+            return Finding(Outcome.FAILED, "dns_failed", {"host": host}, None, network_error=True)
         if "refused" in text or "unreachable" in text:
-            return Finding("failed", "connect_failed", {"host": host}, None, network_error=True)
+            return Finding(Outcome.FAILED, "connect_failed", {"host": host}, None, network_error=True)
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return failed("connection_reset", host=host)
     return failed("http_error", detail=detail(str(exc) or type(exc).__name__))
@@ -232,74 +231,3 @@ def require_success(got: Fetched):
         raise CheckFailed(failed("server_error", got.ms, status=got.status))
     if not 200 <= got.status < 300:
         raise CheckFailed(failed("http_status", got.ms, status=got.status))
-
-
-def check_http(check, deadline) -> Finding:
-    """Checks that url answers below 500 (or with expect_status) and contains expect_text if set."""
-    with make_client(check) as client:
-        # A bare request to an endpoint may well redirect: its answer, whatever it is, is the evidence.
-        got = fetch(client, check.url, deadline, check.timeout, follow=False)
-    if check.expect_status is not None and got.status != check.expect_status:
-        return failed("http_status", got.ms, status=got.status)
-    if check.expect_status is None and got.status >= 500:
-        return failed("server_error", got.ms, status=got.status)
-    if check.expect_text and check.expect_text not in got.body.decode("utf-8", "replace"):
-        return failed("text_missing", got.ms, text=check.expect_text)
-    return ok(got.ms)
-
-
-def _signing_keys(jwks) -> list:
-    keys = jwks.get("keys") if isinstance(jwks, dict) else None
-    if not isinstance(keys, list):
-        return None
-    return [k for k in keys if isinstance(k, dict) and k.get("kty") and k.get("use", "sig") == "sig"]
-
-
-def check_oidc(check, deadline) -> Finding:
-    """Checks discovery: JSON, exact issuer, required endpoints and a JWKS with a signing key."""
-    with make_client(check) as client:
-        doc, got = fetch_json(client, check.url, deadline, check.timeout)
-        if not isinstance(doc, dict):
-            return failed("not_json_object", got.ms)
-        if doc.get("issuer") != check.issuer:
-            return failed("issuer_mismatch", got.ms, expected=check.issuer, detail=detail(doc.get("issuer")))
-        missing = [name for name in REQUIRED_OIDC if not isinstance(doc.get(name), str) or not doc.get(name)]
-        if missing:
-            return failed("endpoints_missing", got.ms, names=", ".join(missing))
-        jwks_url = urljoin(got.url, doc["jwks_uri"])
-        # The key set is fetched only from the issuer's own host (or one the configuration names).
-        allowed = {urlsplit(check.issuer).hostname, urlsplit(check.url).hostname, *check.jwks_hosts}
-        if urlsplit(jwks_url).scheme not in ("http", "https") or urlsplit(jwks_url).hostname not in allowed:
-            return failed("jwks_elsewhere", got.ms, detail=detail(jwks_url))
-        try:
-            jwks, jgot = fetch_json(client, jwks_url, deadline, check.timeout)
-        except CheckFailed as exc:
-            if exc.finding.code == "timeout":
-                raise
-            return failed("jwks_unreachable", got.ms, detail=detail(f"{jwks_url}: {exc.finding_text()}"))
-    ms = got.ms + jgot.ms
-    keys = _signing_keys(jwks)
-    if keys is None:
-        return failed("jwks_invalid", ms, detail=detail(jwks_url))
-    if not keys:
-        return failed("jwks_no_signing_key", ms)
-    return ok(ms)
-
-
-def _offered_names(item: dict) -> set[str]:
-    return {str(item[k]).strip().casefold() for k in SOURCE_KEYS if isinstance(item.get(k), (str, int))}
-
-
-def check_authsources(check, deadline) -> Finding:
-    """Checks the sources list is a JSON list of objects and each configured source is still offered."""
-    with make_client(check) as client:
-        doc, got = fetch_json(client, check.url, deadline, check.timeout)
-    if not isinstance(doc, list) or not all(isinstance(item, dict) for item in doc):
-        return failed("not_json_list", got.ms)
-    offered = set().union(*(_offered_names(item) for item in doc)) if doc else set()
-    per_component = {
-        component: failed("source_missing", got.ms, source=source)
-        for component, source in check.sources.items()
-        if source.strip().casefold() not in offered and component.casefold() not in offered
-    }
-    return Finding("ok", "ok", {"ms": got.ms}, got.ms, per_component=per_component)

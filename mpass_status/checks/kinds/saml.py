@@ -1,32 +1,20 @@
-"""The certificate minded check kinds: SAML metadata and the TLS certificate of a host."""
+"""The saml kind: the broker's SAML metadata, parsed safely, names its entity, is in date and has a live signing key."""
 
 import base64
 import binascii
-import socket
-import ssl
-import time
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
 from cryptography import x509
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from mpass_status.checks.http import (
-    CheckFailed,
-    detail,
-    fetch,
-    make_client,
-    network_finding,
-    require_success,
-)
-from mpass_status.checks.results import Finding, degraded, failed, ok, timed_out
+from mpass_status.checks.expiry import day, expiry_finding
+from mpass_status.checks.results import Finding, failed, ok
+from mpass_status.checks.transport import detail, fetch, make_client, require_success
 
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
-# The SSL verify code OpenSSL gives for an expired certificate.
-X509_V_ERR_CERT_HAS_EXPIRED = 10
 # One broker's metadata nests about eight levels and holds some hundreds of elements; 5 MB of bare
 # tags would make over a million elements (200 MB held) and nesting that only an attack has.
 MAX_XML_DEPTH = 64
@@ -71,24 +59,10 @@ def parse_metadata(body: bytes):
     return parser.close()
 
 
-def _day(moment: datetime) -> str:
-    return moment.astimezone(UTC).date().isoformat()
-
-
 def _parse_time(value: str) -> datetime:
     moment = datetime.fromisoformat(value.strip())
     # SAML times are UTC; a bare time without offset is read as UTC too.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def expiry_finding(not_after, now, warn_days, expired_code, expiring_code, ms=None) -> Finding | None:
-    """Returns failed when not_after has passed, degraded within warn_days, else None."""
-    if not_after <= now:
-        return failed(expired_code, ms, date=_day(not_after))
-    if not_after - now <= timedelta(days=warn_days):
-        days = (not_after - now).days
-        return degraded(expiring_code, ms, date=_day(not_after), days=days)
-    return None
 
 
 def _signing_certs(root) -> list[x509.Certificate]:
@@ -103,7 +77,7 @@ def _signing_certs(root) -> list[x509.Certificate]:
     return certs
 
 
-def check_saml(check, deadline, now, warn_days) -> Finding:
+def check_saml(check, deadline, now, probe) -> Finding:
     """Checks metadata parses safely, names the entityID, is within validUntil and has a live signing cert."""
     with make_client(check) as client:
         got = fetch(client, check.url, deadline, check.timeout)
@@ -128,7 +102,7 @@ def check_saml(check, deadline, now, warn_days) -> Finding:
         except ValueError:
             return failed("metadata_bad_valid_until", got.ms, detail=detail(valid_until))
         if until <= now:
-            return failed("metadata_expired", got.ms, date=_day(until))
+            return failed("metadata_expired", got.ms, date=day(until))
     try:
         certs = _signing_certs(root)
     except (binascii.Error, ValueError):
@@ -137,44 +111,5 @@ def check_saml(check, deadline, now, warn_days) -> Finding:
         return failed("cert_missing", got.ms)
     # During a key rollover two certificates are listed; the longest-lived one decides.
     newest = max(cert.not_valid_after_utc for cert in certs)
-    warning = expiry_finding(newest, now, warn_days, "cert_expired", "cert_expiring", got.ms)
+    warning = expiry_finding(newest, now, probe.warn_days, "cert_expired", "cert_expiring", got.ms)
     return warning or ok(got.ms)
-
-
-def _peer_cert(host, port, context, deadline, timeout) -> bytes:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise CheckFailed(timed_out(timeout))
-    with socket.create_connection((host, port), timeout=remaining) as raw:
-        raw.settimeout(max(deadline - time.monotonic(), 0.01))
-        with context.wrap_socket(raw, server_hostname=host) as tls:
-            return tls.getpeercert(binary_form=True)
-
-
-def check_tls(check, deadline, now, warn_days) -> Finding:
-    """Checks the host completes a verified TLS handshake and its certificate is not about to expire."""
-    parts = urlsplit(check.url)
-    host, port = parts.hostname, parts.port or 443
-    context = ssl.create_default_context(cafile=check.ca_file)
-    start = time.monotonic()
-    try:
-        der = _peer_cert(host, port, context, deadline, check.timeout)
-    except ssl.SSLCertVerificationError as exc:
-        if exc.verify_code != X509_V_ERR_CERT_HAS_EXPIRED:
-            return failed("tls_handshake", detail=detail(exc.verify_message or exc))
-        # Read the expired certificate without verification, only to say when it expired.
-        lax = ssl.create_default_context()
-        lax.check_hostname = False
-        lax.verify_mode = ssl.CERT_NONE
-        try:
-            der = _peer_cert(host, port, lax, deadline, check.timeout)
-        except (OSError, CheckFailed):
-            return failed("tls_handshake", detail="certificate has expired")
-    except ssl.SSLError as exc:
-        return failed("tls_handshake", detail=detail(exc.reason or exc))
-    except OSError as exc:
-        return network_finding(exc, host, check.timeout)
-    ms = int((time.monotonic() - start) * 1000)
-    not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
-    warning = expiry_finding(not_after, now, warn_days, "tls_expired", "tls_expiring", ms)
-    return warning or ok(ms)
