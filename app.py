@@ -11,7 +11,9 @@ from mpass_status import runtime
 from mpass_status.checks import cli as probe_cli
 from mpass_status.checks.scheduler import start_background
 from mpass_status.config import ConfigError, load_config
+from mpass_status.config.settings import SettingsError, defaults, load_settings
 from mpass_status.notices import cli as notices_cli
+from mpass_status.notices.sync import from_settings
 from mpass_status.web import (
     assets,
     cache_policy,
@@ -30,24 +32,6 @@ from mpass_status.web import (
 from mpass_status.web.feeds import routes as feeds
 
 ROOT = Path(__file__).resolve().parent
-# Environment variables that may override a setting, read after instance/config.py.
-ENVIRONMENT = {
-    "STATUS_CONFIG": "STATUS_CONFIG",
-    "STATUS_NOTICES": "NOTICES_DIR",
-    "STATUS_DATABASE": "DATABASE",
-    # Any non-empty value starts the prober inside the site (one per results database).
-    "STATUS_PROBE": "PROBE_IN_BACKGROUND",
-    # Where this machine's prober runs, overriding [probe] vantage (several probers, one configuration).
-    "STATUS_VANTAGE": "VANTAGE",
-    # A folder the site keeps as a live static export (one watcher per folder, like the prober).
-    "STATUS_EXPORT": "EXPORT_DIR",
-    # Publishing from git (`flask notices sync`, POST /hooks/git): the repository, its branch and the
-    # folder in it that holds the notices, and the secret a forge signs its push deliveries with.
-    "STATUS_NOTICES_REMOTE": "NOTICES_REMOTE",
-    "STATUS_NOTICES_BRANCH": "NOTICES_BRANCH",
-    "STATUS_NOTICES_REMOTE_PATH": "NOTICES_REMOTE_PATH",
-    "STATUS_HOOK_SECRET": "HOOK_SECRET",
-}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -57,38 +41,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     line per mistake (SystemExit, so `flask`, gunicorn and tests all see it).
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
-    app.config.from_mapping(
-        PROJECT_ROOT=ROOT,
-        STATUS_CONFIG=str(ROOT / "status.toml"),
-        NOTICES_DIR=str(ROOT / "notices"),
-        # The results database: None means the [probe] database of the configuration.
-        DATABASE=None,
-        NOTICE_CHECK_SECONDS=2.0,
-        NOTICES_PER_PAGE=20,
-        NOTICES_REMOTE=None,
-        NOTICES_BRANCH="main",
-        NOTICES_REMOTE_PATH="notices",
-        # The bare clone the sync fetches into: None means instance/notices.git.
-        NOTICES_MIRROR=None,
-        HOOK_SECRET=None,
-        HOOK_MIN_SECONDS=5.0,
-        EXPORT_DIR=None,
-        VANTAGE=None,
-    )
+    app.config.from_mapping(PROJECT_ROOT=ROOT, **defaults(ROOT))
     app.config.from_pyfile("config.py", silent=True)
-    for variable, key in ENVIRONMENT.items():
-        if os.environ.get(variable):
-            app.config[key] = os.environ[variable]
     if test_config:
         app.config.from_mapping(test_config)
-
     try:
-        config = load_config(app.config["STATUS_CONFIG"])
-    except ConfigError as exc:
+        settings = load_settings(app.config, os.environ, test_config)
+        config = load_config(settings.status_config)
+    except (SettingsError, ConfigError) as exc:
         raise SystemExit(str(exc)) from None
-    if app.config.get("VANTAGE"):
-        config = replace(config, probe=replace(config.probe, vantage=app.config["VANTAGE"].strip()))
-    runtime.attach(app, config)
+    if settings.vantage:
+        config = replace(config, probe=replace(config.probe, vantage=settings.vantage))
+    runtime.attach(app, config, settings)
     language.init_app(app)
     dates.init_app(app)
     labels.init_app(app)
@@ -104,16 +68,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     hooks.init_app(app)
     export.init_app(app)
     export_watch.init_app(app)
-    notices_cli.init_app(app)
+    notices_cli.init_app(app, settings.notices_dir, config, lambda: from_settings(settings, config, app.instance_path))
     probe_cli.init_app(app)
-    if app.config.get("PROBE_IN_BACKGROUND") and _serves_requests():
+    if settings.probe_in_background and _serves_requests():
         start_background(config, runtime.results(app))
-    if app.config.get("EXPORT_DIR") and _serves_requests():
+    if settings.export_dir and _serves_requests():
         # The exporter renders on an app of its own, built from the same settings, without prober or export.
-        settings = {key: app.config[key] for key in ("STATUS_CONFIG", "NOTICES_DIR", "DATABASE", "NOTICES_PER_PAGE")}
-        export_watch.start_background(
-            lambda: create_app({**settings, "PROBE_IN_BACKGROUND": "", "EXPORT_DIR": None}), app.config["EXPORT_DIR"]
-        )
+        own = {**(test_config or {}), "PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None}
+        own |= {"STATUS_CONFIG": settings.status_config, "NOTICES_DIR": settings.notices_dir}
+        own |= {"DATABASE": settings.database, "NOTICES_PER_PAGE": settings.notices_per_page}
+        export_watch.start_background(lambda: create_app(own), settings.export_dir)
     return app
 
 

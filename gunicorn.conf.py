@@ -25,7 +25,7 @@ def on_starting(server):
     """
     # Neither the prober nor the exporter is started here: this is the arbiter, and the workers fork from it
     # (a lock taken here would be held by every worker's copy of it).
-    create_app({"PROBE_IN_BACKGROUND": "", "EXPORT_DIR": None})
+    create_app({"PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None})
 
 
 def post_worker_init(worker):

@@ -6,15 +6,22 @@ from flask import Flask, current_app
 
 from mpass_status.checks.store import ResultsStore, open_results
 from mpass_status.config import SiteConfig
+from mpass_status.config.settings import Settings
 from mpass_status.notices.store import NoticeSet, NoticeStore
 
-_CONFIG, _NOTICES, _RESULTS = "status_config", "notice_store", "results_db"
+_CONFIG, _NOTICES, _RESULTS, _SETTINGS = "status_config", "notice_store", "results_db", "settings"
 
 
-def attach(app: Flask, config: SiteConfig) -> None:
-    """Gives app its validated configuration and a store of the notices folder named in app.config."""
+def attach(app: Flask, config: SiteConfig, settings: Settings) -> None:
+    """Gives app its settings, its validated configuration and a store of the notices folder."""
+    app.extensions[_SETTINGS] = settings
     app.extensions[_CONFIG] = config
-    app.extensions[_NOTICES] = NoticeStore(app.config["NOTICES_DIR"], config, app.config["NOTICE_CHECK_SECONDS"])
+    app.extensions[_NOTICES] = NoticeStore(settings.notices_dir, config, settings.notice_check_seconds)
+
+
+def settings(app: Flask | None = None) -> Settings:
+    """Returns the parsed settings of app (default: the current app)."""
+    return (app or current_app).extensions[_SETTINGS]
 
 
 def config(app: Flask | None = None) -> SiteConfig:
@@ -35,7 +42,7 @@ def notices(app: Flask | None = None) -> NoticeSet:
 def database_target(app: Flask | None = None) -> str | Path:
     """Returns the results database: the DATABASE setting if given, else [probe] database (file or URL)."""
     app = app or current_app
-    return app.config.get("DATABASE") or config(app).probe.database
+    return settings(app).database or config(app).probe.database
 
 
 def results(app: Flask | None = None) -> ResultsStore:

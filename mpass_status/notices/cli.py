@@ -2,28 +2,29 @@
 `flask notices sync` publishes the notices of the configured git branch.
 
 The site configuration is checked before any command runs (when the app is created), so a mistake in
-status.toml is reported in the same `path:line: message` form before these commands start.
+status.toml is reported in the same `path:line: message` form before these commands start. The commands
+are given what they work on (the folder, the configuration, a way to build the sync) by create_app; they
+never reach into the app.
 """
 
 import hashlib
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from mpass_status import runtime
+from mpass_status.config import SiteConfig
 from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.parser import FILENAME
 from mpass_status.notices.store import is_notice_candidate, load_folder
-from mpass_status.notices.sync import SyncError, from_app
+from mpass_status.notices.sync import Sync, SyncError
 from mpass_status.problems import Problem
 
-notices_cli = AppGroup("notices", help="Check, create and publish notice files.")
 TEMPLATE = "_template.md"
 
 
@@ -65,76 +66,80 @@ def _gitlab(problems: list[Problem]) -> str:
     return json.dumps(entries, ensure_ascii=False, indent=1)
 
 
-@notices_cli.command("check")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "github", "gitlab"]),
-    default="text",
-    help="text: path:line: message; github: workflow annotations; gitlab: a code-quality report (JSON).",
-)
-def check_command(output):
-    """Validate every notice and the site configuration; exit 1 on any mistake."""
-    folder = Path(current_app.config["NOTICES_DIR"])
-    if not folder.is_dir():
-        click.echo(f"{folder}: the notices folder does not exist", err=True)
-        sys.exit(1)
-    # A fresh parse, not the running site's cached set: the command checks the files as they are now.
-    notices, _ = load_folder(folder, runtime.config(current_app))
-    problems = sorted(notices.problems, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
-    if output == "gitlab":
-        click.echo(_gitlab(problems))
-    for problem in problems if output != "gitlab" else ():
-        click.echo(_github(problem) if output == "github" else str(problem))
-    errors = sum(1 for p in problems if not p.warning)
-    warnings = len(problems) - errors
-    click.echo(f"{len(notices.notices)} notices valid, {errors} errors, {warnings} warnings", err=True)
-    sys.exit(1 if errors else 0)
+def command_group(folder: Path, config: SiteConfig, make_sync: Callable[[], Sync]) -> AppGroup:
+    """Returns the `flask notices` commands working on folder with config; make_sync() builds the git sync (it
+    raises SyncError when no remote is configured)."""
+    folder = Path(folder)
+    group = AppGroup("notices", help="Check, create and publish notice files.")
+
+    @group.command("check")
+    @click.option(
+        "--format",
+        "output",
+        type=click.Choice(["text", "github", "gitlab"]),
+        default="text",
+        help="text: path:line: message; github: workflow annotations; gitlab: a code-quality report (JSON).",
+    )
+    def check_command(output):
+        """Validate every notice and the site configuration; exit 1 on any mistake."""
+        if not folder.is_dir():
+            click.echo(f"{folder}: the notices folder does not exist", err=True)
+            sys.exit(1)
+        # A fresh parse, not the running site's cached set: the command checks the files as they are now.
+        notices, _ = load_folder(folder, config)
+        problems = sorted(notices.problems, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
+        if output == "gitlab":
+            click.echo(_gitlab(problems))
+        for problem in problems if output != "gitlab" else ():
+            click.echo(_github(problem) if output == "github" else str(problem))
+        errors = sum(1 for p in problems if not p.warning)
+        warnings = len(problems) - errors
+        click.echo(f"{len(notices.notices)} notices valid, {errors} errors, {warnings} warnings", err=True)
+        sys.exit(1 if errors else 0)
+
+    @group.command("new")
+    @click.argument("slug")
+    @click.option(
+        "--type", "kind", type=click.Choice(["incident", "maintenance", "change", "announcement"]), default="incident"
+    )
+    def new_command(slug, kind):
+        """Write notices/<today>-SLUG.md from the template, ready to fill in."""
+        moment = datetime.now(config.timezone)
+        path = folder / f"{moment:%Y-%m-%d}-{slug}.md"
+        if not FILENAME.match(path.name):
+            raise click.BadParameter(
+                "use lowercase letters, digits and hyphens, e.g. wilma-kirjautumishairio", param_hint="SLUG"
+            )
+        if path.exists():
+            raise click.ClickException(f"{path} exists already")
+        template = (folder / TEMPLATE).read_text(encoding="utf-8")
+        replacements = {"id": path.stem, "type": kind, "start": f"{moment:%Y-%m-%d %H:%M}"}
+        for field, value in replacements.items():
+            template = re.sub(rf"^{field}:[^#\n]*", f"{field}: {value}  ", template, count=1, flags=re.M)
+        path.write_text(template, encoding="utf-8")
+        click.echo(f"{path}: fill in the fields, then run: flask notices check")
+
+    @group.command("sync")
+    def sync_command():
+        """Fetch the notices branch and publish it; a broken notice keeps its last good version."""
+        try:
+            result = make_sync().run()
+        except SyncError as exc:
+            raise click.ClickException(f"{exc}; the live notices are unchanged") from None
+        for name in result.written:
+            click.echo(f"published {name}")
+        for name in result.removed:
+            click.echo(f"removed {name}")
+        for held in result.held:
+            served = f"serving its version of {held.serving[:12]}" if held.serving else "not published"
+            click.echo(f"held back {held.name} ({served}):", err=True)
+            for problem in held.problems:
+                click.echo(f"  {problem}", err=True)
+        click.echo(f"live: {result.commit[:12]}", err=True)
+
+    return group
 
 
-@notices_cli.command("new")
-@click.argument("slug")
-@click.option(
-    "--type", "kind", type=click.Choice(["incident", "maintenance", "change", "announcement"]), default="incident"
-)
-def new_command(slug, kind):
-    """Write notices/<today>-SLUG.md from the template, ready to fill in."""
-    folder = Path(current_app.config["NOTICES_DIR"])
-    moment = datetime.now(runtime.config(current_app).timezone)
-    path = folder / f"{moment:%Y-%m-%d}-{slug}.md"
-    if not FILENAME.match(path.name):
-        raise click.BadParameter(
-            "use lowercase letters, digits and hyphens, e.g. wilma-kirjautumishairio", param_hint="SLUG"
-        )
-    if path.exists():
-        raise click.ClickException(f"{path} exists already")
-    template = (folder / TEMPLATE).read_text(encoding="utf-8")
-    replacements = {"id": path.stem, "type": kind, "start": f"{moment:%Y-%m-%d %H:%M}"}
-    for field, value in replacements.items():
-        template = re.sub(rf"^{field}:[^#\n]*", f"{field}: {value}  ", template, count=1, flags=re.M)
-    path.write_text(template, encoding="utf-8")
-    click.echo(f"{path}: fill in the fields, then run: flask notices check")
-
-
-@notices_cli.command("sync")
-def sync_command():
-    """Fetch the notices branch and publish it; a broken notice keeps its last good version."""
-    try:
-        result = from_app(current_app).run()
-    except SyncError as exc:
-        raise click.ClickException(f"{exc}; the live notices are unchanged") from None
-    for name in result.written:
-        click.echo(f"published {name}")
-    for name in result.removed:
-        click.echo(f"removed {name}")
-    for held in result.held:
-        served = f"serving its version of {held.serving[:12]}" if held.serving else "not published"
-        click.echo(f"held back {held.name} ({served}):", err=True)
-        for problem in held.problems:
-            click.echo(f"  {problem}", err=True)
-    click.echo(f"live: {result.commit[:12]}", err=True)
-
-
-def init_app(app) -> None:
-    """Registers the notices command group."""
-    app.cli.add_command(notices_cli)
+def init_app(app, folder: Path, config: SiteConfig, make_sync: Callable[[], Sync]) -> None:
+    """Registers the notices command group, working on folder with config."""
+    app.cli.add_command(command_group(folder, config, make_sync))

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from mpass_status import runtime
 from mpass_status.config import SiteConfig
+from mpass_status.config.settings import Settings
 from mpass_status.files import write_atomically
 from mpass_status.notices.history import GitError, git, log_arguments, parse_log
 from mpass_status.notices.messages import guide_link, message
@@ -218,17 +218,16 @@ class Sync:
         return result
 
 
-def from_app(app) -> Sync:
-    """Builds the Sync of app's settings; raises SyncError when no remote is configured."""
-    remote = app.config.get("NOTICES_REMOTE")
-    if not remote:
+def from_settings(settings: Settings, config: SiteConfig, instance: Path) -> Sync:
+    """Builds the Sync of a site's settings (its mirror in instance by default); raises SyncError without a
+    remote."""
+    if not settings.notices_remote:
         raise SyncError("no notices remote is configured: set STATUS_NOTICES_REMOTE (a git URL or path)")
-    mirror = Path(app.config.get("NOTICES_MIRROR") or Path(app.instance_path) / "notices.git")
     return Sync(
-        remote,
-        app.config.get("NOTICES_BRANCH") or "main",
-        app.config.get("NOTICES_REMOTE_PATH", "notices"),
-        mirror,
-        Path(app.config["NOTICES_DIR"]),
-        runtime.config(app),
+        settings.notices_remote,
+        settings.notices_branch,
+        settings.notices_remote_path,
+        settings.notices_mirror or Path(instance) / "notices.git",
+        settings.notices_dir,
+        config,
     )

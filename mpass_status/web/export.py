@@ -55,7 +55,7 @@ INDEX_TEMPLATE = """<!doctype html>
 def site_urls():
     """Yields (endpoint, values) of every exported URL: pages, archive pages, feeds, calendars, status JSON."""
     config, notices = runtime.config(), runtime.notices().notices
-    per_page = current_app.config["NOTICES_PER_PAGE"]
+    per_page = runtime.settings().notices_per_page
     filters = [(None, None)] + [("type", kind) for kind in TYPES]
     filters += [("component", value) for value in sorted(config.known_ids())]
     filters += [("year", str(year)) for year in notice_years(notices)]

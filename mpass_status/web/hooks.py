@@ -15,7 +15,8 @@ from collections import deque
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from mpass_status.notices.sync import SyncError, from_app
+from mpass_status import runtime
+from mpass_status.notices.sync import SyncError, from_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("hooks", __name__)
@@ -92,8 +93,9 @@ def _verified(secret: bytes, body: bytes) -> bool:
 @bp.route("/hooks/git", methods=["POST"])
 def git_push():
     """Accepts a forge's push delivery and queues a sync (202); 403 when the delivery is not signed by us."""
-    secret = current_app.config.get("HOOK_SECRET")
-    if not secret or not current_app.config.get("NOTICES_REMOTE"):
+    settings = runtime.settings()
+    secret = settings.hook_secret
+    if not secret or not settings.notices_remote:
         abort(404)
     state = current_app.extensions["notices_hook"]
     if not state["window"].admit():
@@ -112,8 +114,8 @@ def git_push():
     with state["lock"]:
         # Built with the first verified delivery: a site that is never pushed to starts no thread.
         if state["worker"] is None:
-            app = current_app._get_current_object()
-            state["worker"] = SyncWorker(from_app(app), float(app.config.get("HOOK_MIN_SECONDS", 5)))
+            sync = from_settings(settings, runtime.config(), current_app.instance_path)
+            state["worker"] = SyncWorker(sync, settings.hook_min_seconds)
     state["worker"].wake()
     return jsonify(ok=True, queued=True), 202
 

@@ -13,7 +13,7 @@ from flask import current_app, request
 from werkzeug.http import is_resource_modified
 
 from mpass_status import runtime
-from mpass_status.checks.store import STORAGE_ERRORS
+from mpass_status.checks.store import StorageError
 from mpass_status.web.security import MAX_QUERY_BYTES
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
@@ -96,7 +96,7 @@ class StatusVersion:
         # A broken results file must not take the notice pages down with it.
         try:
             return str(runtime.results(self.app).last_round_time())
-        except STORAGE_ERRORS:
+        except StorageError:
             return ""
 
 
@@ -189,6 +189,6 @@ def init_app(app) -> None:
     """Caches what CACHEABLE names, answering repeat requests before Flask is involved."""
     app.extensions["page_cache"] = PageCache()
     # Every request asks; the database is asked at most every STATUS_VERSION_SECONDS.
-    app.extensions["page_cache_status_version"] = StatusVersion(app, app.config.get("STATUS_VERSION_SECONDS", 1.0))
+    app.extensions["page_cache_status_version"] = StatusVersion(app, runtime.settings(app).status_version_seconds)
     app.after_request(_store)
     app.wsgi_app = CachedPages(app.wsgi_app, app)

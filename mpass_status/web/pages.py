@@ -111,7 +111,7 @@ def archive(facet, value, page):
     if keep is None:
         abort(404)
     matches = [n for n in notices.notices if keep(n)]
-    per_page = current_app.config["NOTICES_PER_PAGE"]
+    per_page = runtime.settings().notices_per_page
     pages = page_count(len(matches), per_page)
     if page < 1 or page > pages:
         abort(404)

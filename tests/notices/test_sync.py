@@ -112,8 +112,11 @@ def test_a_notice_never_good_stays_off_and_a_removed_one_goes(site, remote):
 def test_a_remote_that_cannot_be_read_leaves_the_live_notices_as_they_were(site, remote, tmp_path):
     assert sync(site).exit_code == 0
     before = json.loads((tmp_path / "site" / "notices" / ".sync.json").read_text())
-    site.config["NOTICES_REMOTE"] = str(tmp_path / "no-such-repo")
-    result = sync(site)
+    # The same site started with a remote that is gone.
+    gone = build_site(
+        tmp_path / "site", None, NOTICES_REMOTE=str(tmp_path / "no-such-repo"), NOTICES_MIRROR=str(tmp_path / "m.git")
+    )
+    result = sync(gone)
     assert result.exit_code == 1 and "the live notices are unchanged" in result.output
     assert json.loads((tmp_path / "site" / "notices" / ".sync.json").read_text()) == before
     assert site.test_client().get("/sv/notices/2019-11-20-tunnistushairio/").status_code == 200

@@ -68,8 +68,8 @@ def test_export_holds_every_page_type_and_error_pages(export):
     assert '<meta http-equiv="refresh" content="0; url=/fi/">' in index and "<script" not in index
 
 
-def test_archive_pages_are_generated_not_only_discovered(app, tmp_path):
-    app.config["NOTICES_PER_PAGE"] = 1
+def test_archive_pages_are_generated_not_only_discovered(make_site, tmp_path):
+    app = make_site(NOTICES_PER_PAGE=1)
     build, _, _ = tmp_path / "b", *freeze_site(app, tmp_path / "b")
     assert (build / "fi/archive/page/4/index.html").is_file()
     assert (build / "sv/archive/type/incident/page/2/index.html").is_file()

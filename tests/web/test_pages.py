@@ -133,8 +133,8 @@ def test_not_found_pages_are_localized(client, url, lang, text):
     assert parse(html).lang == lang and text in html
 
 
-def test_archive_paginates_newest_first(app, client):
-    app.config["NOTICES_PER_PAGE"] = 2
+def test_archive_paginates_newest_first(make_site):
+    client = make_site(NOTICES_PER_PAGE=2).test_client()
     first = client.get("/fi/archive/").get_data(as_text=True)
     second = client.get("/fi/archive/page/2/").get_data(as_text=True)
     titles = re.findall(r'<h3><a href="/fi/notices/([^/]+)/"', first + second)

@@ -1,0 +1,172 @@
+"""The settings of one running site that are not in status.toml: where its files are, what it starts, the
+secrets of its git hook. Each is declared once below, with its type, its default and the environment
+variable that may set it.
+
+Layered as Flask's tutorial does: the defaults here, then instance/config.py, then the environment, then a
+test's own mapping. Every value is parsed with its type once, when the app is created: `STATUS_PROBE=maybe`
+stops the start with one line naming the setting, never a prober started by a non-empty string.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+# An empty value has always meant "off" (STATUS_PROBE= in a unit file, "" in instance/config.py).
+_EMPTY = ("",)
+
+
+class SettingsError(Exception):
+    """A setting holds a value of the wrong kind; the message names the setting and what it takes."""
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE or text in _EMPTY:
+        return False
+    raise ValueError(f"write one of {', '.join(_TRUE)} to switch it on, or {', '.join(_FALSE)} to switch it off")
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("write a number of seconds, e.g. 2.5")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("write a number of seconds, e.g. 2.5") from None
+    if not 0 <= number < float("inf"):
+        raise ValueError("write a number of seconds of at least 0, e.g. 2.5")
+    return number
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError("write a whole number of at least 1, e.g. 20")
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        raise ValueError("write a whole number of at least 1, e.g. 20") from None
+    if number < 1:
+        raise ValueError("write a whole number of at least 1, e.g. 20")
+    return number
+
+
+def _path(value: Any) -> Path:
+    text = str(value).strip() if isinstance(value, str | Path) else None
+    if not text or "\0" in text:
+        raise ValueError("write the path of a file or folder")
+    return Path(text)
+
+
+def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    # An empty value (STATUS_EXPORT=) means "not set", as it always has for these settings.
+    return lambda value: None if value is None or (isinstance(value, str) and not value.strip()) else parse(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str | Path) or "\0" in str(value):
+        raise ValueError("write it as text")
+    return str(value).strip()
+
+
+def _name(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise ValueError("write a name, e.g. main")
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its key in app.config, its environment variable (if any), its parser and its default."""
+
+    key: str
+    parse: Callable[[Any], Any]
+    default: Any
+    env: str | None = None
+
+
+# Every setting, in one place. The field of Settings is the key in lower case.
+SETTINGS = (
+    Setting("STATUS_CONFIG", _path, None, "STATUS_CONFIG"),  # None: status.toml beside app.py
+    Setting("NOTICES_DIR", _path, None, "STATUS_NOTICES"),  # None: notices/ beside app.py
+    # The results database: a SQLite file or a postgresql:// URL; None: the [probe] database of status.toml.
+    Setting("DATABASE", _optional(_text), None, "STATUS_DATABASE"),
+    # Starts the prober inside the web server (one per results database, whatever the number of workers).
+    Setting("PROBE_IN_BACKGROUND", _flag, False, "STATUS_PROBE"),
+    # Where this machine's prober runs, overriding [probe] vantage (several probers, one configuration).
+    Setting("VANTAGE", _optional(_text), None, "STATUS_VANTAGE"),
+    # A folder the site keeps as a live static export (one watcher per folder, like the prober).
+    Setting("EXPORT_DIR", _optional(_path), None, "STATUS_EXPORT"),
+    # Publishing from git (`flask notices sync`, POST /hooks/git): the repository, its branch, the folder in
+    # it that holds the notices, the bare mirror fetched into (None: instance/notices.git), and the secret a
+    # forge signs its push deliveries with.
+    Setting("NOTICES_REMOTE", _optional(_text), None, "STATUS_NOTICES_REMOTE"),
+    Setting("NOTICES_BRANCH", _name, "main", "STATUS_NOTICES_BRANCH"),
+    Setting("NOTICES_REMOTE_PATH", _text, "notices", "STATUS_NOTICES_REMOTE_PATH"),
+    Setting("NOTICES_MIRROR", _optional(_path), None),
+    Setting("HOOK_SECRET", _optional(_text), None, "STATUS_HOOK_SECRET"),
+    # A burst of pushes costs one sync at most this often.
+    Setting("HOOK_MIN_SECONDS", _seconds, 5.0),
+    # How often the notices folder is asked whether it changed.
+    Setting("NOTICE_CHECK_SECONDS", _seconds, 2.0),
+    # How often the results database is asked for its newest round (what makes live pages stale).
+    Setting("STATUS_VERSION_SECONDS", _seconds, 1.0, "STATUS_VERSION_SECONDS"),
+    Setting("NOTICES_PER_PAGE", _count, 20),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parsed settings of one running site (see SETTINGS for what each means)."""
+
+    status_config: Path
+    notices_dir: Path
+    database: str | None
+    probe_in_background: bool
+    vantage: str | None
+    export_dir: Path | None
+    notices_remote: str | None
+    notices_branch: str
+    notices_remote_path: str
+    notices_mirror: Path | None
+    hook_secret: str | None
+    hook_min_seconds: float
+    notice_check_seconds: float
+    status_version_seconds: float
+    notices_per_page: int
+
+
+
+def defaults(root: Path) -> dict[str, Any]:
+    """Returns every setting's default, as app.config keys, for a site whose files lie in root."""
+    found = {setting.key: setting.default for setting in SETTINGS}
+    found["STATUS_CONFIG"], found["NOTICES_DIR"] = root / "status.toml", root / "notices"
+    return found
+
+
+def load_settings(configured: Mapping[str, Any], environ: Mapping[str, str], test: Mapping[str, Any] | None = None):
+    """Returns the Settings of configured (defaults and instance/config.py), then environ, then test.
+
+    An environment variable that is empty counts as not set. Raises SettingsError naming the first setting
+    whose value cannot be read: an environment variable is read even where test overrides it, so a
+    deployment's mistake stops every process that sees it (gunicorn's arbiter overrides STATUS_PROBE).
+    """
+    values = {}
+    for setting in SETTINGS:
+        layers = [(configured.get(setting.key, setting.default), setting.key)]
+        if setting.env and environ.get(setting.env):
+            layers.append((environ[setting.env], setting.env))
+        if test and setting.key in test:
+            layers.append((test[setting.key], setting.key))
+        for value, source in layers[1:] or layers:
+            try:
+                values[setting.key.lower()] = setting.parse(value)
+            except ValueError as exc:
+                raise SettingsError(f"{source}: cannot use {value!r}: {exc}") from None
+    return Settings(**values)
