@@ -34,6 +34,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Update:
+    """One stamped step of an incident or maintenance break: its time, stage and text per language."""
+
     time: Moment
     stage: str
     text: dict[str, str]
@@ -52,6 +54,8 @@ class Update:
 
 @dataclass(frozen=True)
 class Notice:
+    """One notice file as readers see it: an incident, maintenance break, change or announcement."""
+
     id: str
     slug: str
     path: str

@@ -15,7 +15,16 @@ from mpass_status.files import atomic_file
 
 log = logging.getLogger(__name__)
 # The code a parse depends on: a change to any of these files makes every cached parse stale.
-PARSER_MODULES = ("parser.py", "markdown.py", "limits.py", "model.py", "messages.py", "moments.py")
+PARSER_MODULES = (
+    "parser.py",
+    "reader.py",
+    "fields.py",
+    "markdown.py",
+    "limits.py",
+    "model.py",
+    "messages.py",
+    "moments.py",
+)
 
 
 def cache_path(folder: Path) -> Path:

@@ -9,7 +9,7 @@ import pytest
 
 from mpass_status import runtime
 from mpass_status.notices.limits import yaml_too_deep
-from mpass_status.notices.parser import _LOADER
+from mpass_status.notices.parser import YAML_LOADER
 
 from ..helpers import FIXTURE_NOTICES, ROOT, VALID, errors_of, notices_folder, write
 
@@ -131,14 +131,14 @@ def test_ten_thousand_levels_are_one_line_of_notices_check_and_no_traceback(make
 def test_the_yaml_parsers_own_events_stop_a_nesting_before_any_node_is_built():
     """A second limit under the raw-text one: even nesting the line-by-line reading missed is stopped."""
     front = VALID.split("---\n")[1]
-    assert yaml_too_deep(front, _LOADER, 2) is None
+    assert yaml_too_deep(front, YAML_LOADER, 2) is None
     hidden = front.replace("  fi: Häiriö\n", "  fi:\r    " + "- " * 40_000 + "x\n")
     # YAML counts the carriage return as a line break: the reason a notice may not hold one.
-    assert yaml_too_deep(hidden, _LOADER, 2) == 9
+    assert yaml_too_deep(hidden, YAML_LOADER, 2) == 9
     # The document and summary are two levels: 18 brackets inside make 20, one more crosses the limit.
     flow = front.replace("  sv: Kort.\n", "  sv:\n    " + "[" * 19 + "]" * 19 + "\n")
-    assert yaml_too_deep(flow, _LOADER, 2) == 13
-    assert yaml_too_deep(flow.replace("[" * 19 + "]" * 19, "[" * 18 + "]" * 18), _LOADER, 2) is None
+    assert yaml_too_deep(flow, YAML_LOADER, 2) == 13
+    assert yaml_too_deep(flow.replace("[" * 19 + "]" * 19, "[" * 18 + "]" * 18), YAML_LOADER, 2) is None
 
 
 @pytest.mark.parametrize(
