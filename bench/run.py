@@ -208,11 +208,11 @@ def gunicorn_logged(folder: Path, tmp: Path, access_log: Path):
 def live_against_one_off(folder: Path, build: Path, tmp: Path, slug: str, seconds: int) -> dict:
     """nginx serving the live export (rounds landing each second) against nginx serving a one-off export, and
     the live export's freshness."""
-    from mpass_status.checks.store_sqlite import SQLiteResults
+    from mpass_status.checks.store import open_results
 
     notices, database, exported = tmp / "notices-live", tmp / "live.sqlite3", tmp / "live-export"
     shutil.copytree(folder, notices)
-    db = SQLiteResults(database)
+    db = open_results(database)
     live.store_round(db, "ok")
     figures = {}
     with live.watcher(exported, notices, database, dict(os.environ), BIN, ROOT):

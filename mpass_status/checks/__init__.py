@@ -3,6 +3,6 @@
 results.py holds what a check finds and its outcomes, reasons.py the English reason sentences;
 transport.py is the hardened HTTP client the kinds share, kinds/ the kinds (one module each, and the
 registry), expiry.py how an expiry date becomes a finding; runner.py runs a round within timeouts;
-store.py keeps results (in SQLite, store_sqlite.py, or PostgreSQL, store_postgres.py); scheduler.py runs
-checks at their intervals; cli.py is `flask probe`.
+store/ keeps results behind one interface (in SQLite or PostgreSQL); thresholds.py turns a run of outcomes
+into a verdict; scheduler.py runs checks at their intervals; cli.py is `flask probe`.
 """

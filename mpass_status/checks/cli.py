@@ -9,7 +9,8 @@ from flask.cli import with_appcontext
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
 from mpass_status.checks.scheduler import STANDBY_SECONDS, watch
-from mpass_status.checks.store import STORAGE_ERRORS
+from mpass_status.checks.store import StorageError
+from mpass_status.standby import hold_or_stand_by
 
 
 def format_table(results) -> str:
@@ -39,16 +40,12 @@ def probe_command(keep_watching):
     if not keep_watching:
         try:
             click.echo(format_table(run_round(config, db)))
-        except STORAGE_ERRORS as exc:
+        except StorageError as exc:
             raise click.ClickException(f"cannot store the round in {db.name}: {exc}") from None
         return
     stop, lock = threading.Event(), db.prober_lock()
-    try:
-        if not lock.acquire():
-            # Another prober (a web server's, or another --watch) writes here: take over when it stops.
-            click.echo(f"another prober is writing into {db.name}; waiting to take over", err=True)
-            while not lock.acquire():
-                stop.wait(STANDBY_SECONDS)
+
+    def probe() -> None:
         watch(
             config,
             db,
@@ -56,10 +53,16 @@ def probe_command(keep_watching):
             on_round=lambda results: click.echo(format_table(results) + "\n"),
             on_error=lambda text: click.echo(f"error: {text}", err=True),
         )
+        stop.set()  # watch returns only when stopped, or at once when there is nothing to check
+
+    def waiting() -> None:
+        # Another prober (a web server's, or another --watch) writes here: take over when it stops.
+        click.echo(f"another prober is writing into {db.name}; waiting to take over", err=True)
+
+    try:
+        hold_or_stand_by(lock, probe, stop, STANDBY_SECONDS, on_wait=waiting)
     except KeyboardInterrupt:
         stop.set()
-    finally:
-        lock.release()
 
 
 def init_app(app) -> None:

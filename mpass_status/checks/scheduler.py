@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from mpass_status.checks.runner import probe_round
-from mpass_status.checks.store import STORAGE_ERRORS, ResultsStore
+from mpass_status.checks.store import ResultsStore, StorageError
+from mpass_status.checks.thresholds import streak
 from mpass_status.config import SiteConfig
-from mpass_status.status.evaluate import streak
+from mpass_status.standby import hold_or_stand_by
 
 log = logging.getLogger(__name__)
 # Rounds kept in memory while the database cannot be written (about two hours at the shipped intervals).
@@ -129,7 +130,7 @@ class Storer:
             if time.monotonic() >= self.purge_at:
                 self.db.purge(self.retention_days, datetime.now(UTC))
                 self.purge_at = time.monotonic() + PURGE_SECONDS
-        except STORAGE_ERRORS as exc:
+        except StorageError as exc:
             self.failed(exc)
             return False
         if self.failing:
@@ -141,15 +142,15 @@ class Storer:
     def _write(self, results, started, finished, network_down) -> None:
         try:
             self.db.insert_round(results, started, finished, network_down, self.vantage)
-        except STORAGE_ERRORS as exc:
+        except StorageError as exc:
             # A corrupt file is moved aside and the round written into a new one; anything else waits.
             if self.db.recover(exc) is None:
                 raise
             self.db.insert_round(results, started, finished, network_down, self.vantage)
 
-    def failed(self, exc: Exception) -> None:
+    def failed(self, exc: StorageError) -> None:
         """Logs a write failure and sets when to try again."""
-        self.failing = f"{type(exc).__name__}: {exc}"
+        self.failing = str(exc)
         self.retry_at = time.monotonic() + self.backoff
         text = (
             f"cannot write results into {self.db.name} ({self.failing}); {len(self.pending)} round(s) kept "
@@ -169,7 +170,7 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
     storer = Storer(db, config.probe.retention_days, on_error, config.probe.vantage)
     try:
         db.prepare()
-    except STORAGE_ERRORS as exc:
+    except StorageError as exc:
         storer.failed(exc)
     while not stop.is_set():
         moment = time.monotonic()
@@ -198,17 +199,15 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
 
 def supervise(config: SiteConfig, db: ResultsStore, stop: threading.Event, lock) -> None:
     """Probes while holding the lock; otherwise stands by to take over when the prober's process dies."""
-    while not stop.is_set():
-        if lock.acquire():
-            try:
-                watch(config, db, stop)
-            except Exception:  # noqa: BLE001 - restarted below after a pause
-                log.exception("prober stopped unexpectedly; restarting")
-            finally:
-                # The lock is given up only when stopping, so a restart keeps this worker the prober.
-                if stop.is_set():
-                    lock.release()
-        stop.wait(STANDBY_SECONDS)
+
+    def probe() -> None:
+        # Restarted by hold_or_stand_by after a pause, the lock kept: this worker stays the prober.
+        try:
+            watch(config, db, stop)
+        except Exception:  # a bug must not end the probing
+            log.exception("prober stopped unexpectedly; restarting")
+
+    hold_or_stand_by(lock, probe, stop, STANDBY_SECONDS)
 
 
 def start_background(config: SiteConfig, db: ResultsStore, stop: threading.Event | None = None):

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mpass_status.checks.store import POSTGRESQL_SCHEMES
+from mpass_status.config.database import is_postgresql
 from mpass_status.config.lines import Reporter
 from mpass_status.config.model import ENVIRONMENTS, Check, CheckKind, ProbeSettings
 
@@ -73,7 +73,7 @@ def read_probe(raw, config_dir: Path, report: Reporter) -> ProbeSettings:
     report.unknown_keys(raw, PROBE_KEYS, "probe", where="[probe]: ")
     table = _Table(report, raw, "probe", where="[probe]: ")
     database = str(raw.get("database", default.database))
-    if not database.startswith(POSTGRESQL_SCHEMES):
+    if not is_postgresql(database):
         database = Path(database)
         database = database if database.is_absolute() else config_dir / database
     vantage = raw.get("vantage", default.vantage)

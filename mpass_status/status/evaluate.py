@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from mpass_status.checks.reasons import reason
 from mpass_status.checks.results import CheckResult, Outcome
+from mpass_status.checks.thresholds import streak
 from mpass_status.config import SiteConfig
 from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, severity_state, worst
 from mpass_status.status.uptime import daily_series, outage_windows, uptimes, with_outages
@@ -100,21 +101,6 @@ UNKNOWN_DESCRIPTIONS = {
 def history_size(config: SiteConfig) -> int:
     """Returns how many newest results per check the thresholds need to be decided."""
     return config.probe.failures_to_down + config.probe.successes_to_up + 10
-
-
-def streak(outcomes, failures_to_down: int, successes_to_up: int):
-    """Runs the down/up hysteresis over outcomes (oldest first) and returns (down, failures, successes)."""
-    down, failures, successes = False, 0, 0
-    for outcome in outcomes:
-        if outcome == "unknown":
-            continue  # Our own network failing says nothing about the broker.
-        if outcome == "failed":
-            failures, successes = failures + 1, 0
-            down = down or failures >= failures_to_down
-        else:
-            failures, successes = 0, successes + 1
-            down = down and successes < successes_to_up
-    return down, failures, successes
 
 
 def verdict_since(results, probe) -> datetime | None:

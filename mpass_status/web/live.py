@@ -8,7 +8,7 @@ from flask import Flask, current_app
 
 from mpass_status import runtime
 from mpass_status.checks.results import CheckResult
-from mpass_status.checks.store import STORAGE_ERRORS
+from mpass_status.checks.store import StorageError
 from mpass_status.config import Check
 from mpass_status.status.chart import ResponseChart, response_chart, response_points
 from mpass_status.status.evaluate import CheckHistory, LiveStatus, evaluate, history_size
@@ -67,7 +67,7 @@ def check_history(config, db, notices, now: datetime) -> CheckHistory:
             },
             last_round=db.last_round_time(),
         )
-    except STORAGE_ERRORS as exc:
+    except StorageError as exc:
         # The notices are served all the same; the live parts say that live status is unavailable.
         log.warning("results database %s unavailable: %s", db.name, exc)
         return CheckHistory(unavailable=f"{type(exc).__name__}: {exc}")
@@ -79,7 +79,7 @@ def component_chart(component: str, now: datetime | None = None, app: Flask | No
     start = now - timedelta(hours=24)
     try:
         found = runtime.results(app or current_app).results_between(start, now, component)
-    except STORAGE_ERRORS:
+    except StorageError:
         found = []
     return response_chart(response_points(found, start, now), now)
 
@@ -107,6 +107,6 @@ def component_checks(component: str, app: Flask | None = None) -> list[CheckRow]
         for result in runtime.results(app).latest_per_check():
             if result.component == component:
                 newest.setdefault(result.check_id, []).append(result)
-    except STORAGE_ERRORS:
+    except StorageError:
         newest = {}
     return [CheckRow(check, tuple(sorted(newest.get(check.id, []), key=lambda r: r.vantage))) for check in checks]

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
-from mpass_status.checks.store import STORAGE_ERRORS
+from mpass_status.checks.store import StorageError
 from mpass_status.web.addresses import absolute
 from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status, per_second
@@ -344,7 +344,7 @@ def _readiness(now: datetime) -> dict:
     db = runtime.results()
     try:
         last, vantages = db.last_round_time(), db.last_round_by_vantage()
-    except STORAGE_ERRORS as exc:
+    except StorageError as exc:
         last, vantages = None, {}
         reasons.append(f"results database {db.name} cannot be read: {exc}"[:300])
     writable = db.writable()

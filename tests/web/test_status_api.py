@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mpass_status import runtime
-from mpass_status.checks.locks import ProberLock
 from mpass_status.checks.runner import run_round
 from mpass_status.web.page_cache import status_version
 
@@ -36,7 +35,7 @@ def test_readyz_says_why_until_a_prober_runs_and_its_round_lands(site):
     assert answer.status_code == 503 and ready["database"]["ok"] and ready["notices"]["ok"]
     assert ready["reasons"] == ["no prober is running for this results database", "no probe round has been stored yet"]
     assert ready["probe"] == {"running": False, "last_round": None, "age_seconds": None, "fresh": False, "vantages": {}}
-    lock = ProberLock(runtime.results(site).lock_path)
+    lock = runtime.results(site).prober_lock()
     assert lock.acquire()
     try:
         _round(site)

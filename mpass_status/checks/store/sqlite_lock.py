@@ -5,8 +5,8 @@ import fcntl
 from pathlib import Path
 
 
-class ProberLock:
-    """The right to write check results into one store from this machine, held by one process at a time."""
+class FileLock:
+    """The ProberLock of a SQLite file: an flock of the file at path, held by one process at a time."""
 
     def __init__(self, path: Path):
         self.path = path

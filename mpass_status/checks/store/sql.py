@@ -1,34 +1,19 @@
-"""Where check results are kept, behind one interface: SQLite for one machine (store_sqlite), PostgreSQL
-for probers on several networks sharing one history (store_postgres). The queries of the status pages are
-written once, here, in SQL both engines run.
+"""The queries of the status pages and the prober, written once in SQL both engines run, and the schema
+they read (results numbered in each engine's own words).
 
 Times are stored as text in one fixed UTC format in both: text order is time order, and one query text
 serves both engines (hours are its first 13 characters).
 """
 
 import json
-import sqlite3
 import uuid
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from mpass_status.checks.results import CheckResult
 
-
-class StorageError(Exception):
-    """A database server that cannot be reached or refuses, as the PostgreSQL store reports it.
-
-    The store translates its driver's errors, so that a site on SQLite never imports the driver.
-    """
-
-
-# What a failing store raises: a missing folder, a read-only, locked, full or corrupt file, a database
-# server that cannot be reached or refuses.
-STORAGE_ERRORS = (sqlite3.Error, StorageError, OSError)
 # How long an operation waits for another writer's lock (or a pooled connection) before it gives up.
 BUSY_SECONDS = 5.0
-POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def schema(row_id: str) -> tuple[str, ...]:
@@ -62,51 +47,27 @@ def _moment(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-class ResultsStore:
-    """The queries every store answers; a subclass supplies connections (_connect) and its own upkeep.
+class SQLResults:
+    """The queries of the ResultsStore interface; an engine supplies connections (_connect), which raise
+    StorageError for whatever its driver raises, and the rest of the interface (its own upkeep and lock)."""
 
-    Nothing is opened until the first operation, and a failed operation raises one of STORAGE_ERRORS:
-    a store that cannot be reached never stops the site from starting.
-    """
-
-    # What logs and /readyz call the store (never a password).
-    name: str
     # The engine's parameter marker: the queries below are written with "?".
     marker = "?"
-    # True where probers on other machines write too (their rounds, not a local lock, show they run).
-    shared = False
 
-    @contextmanager
-    def _connect(self, busy_seconds: float = BUSY_SECONDS):
+    def _connect(self, busy_seconds: float = BUSY_SECONDS) -> AbstractContextManager:
         raise NotImplementedError
 
     def _sql(self, query: str) -> str:
         return query if self.marker == "?" else query.replace("?", self.marker)
 
-    def prepare(self) -> None:
-        """Readies the store for the prober (the schema; a corrupt SQLite file is moved aside)."""
-        raise NotImplementedError
-
-    def recover(self, error: Exception) -> str | None:
-        """Starts afresh after an error only a new store fixes (a corrupt SQLite file); returns where the old went."""
-        return None
-
-    def writable(self) -> bool:
-        """Returns whether results can be written now (asked briefly: a health check must not hang)."""
-        raise NotImplementedError
-
-    def prober_lock(self):
-        """Returns the lock a prober holds while it writes here (acquire(), release(), held)."""
-        raise NotImplementedError
-
-    def prober_alive(self) -> bool:
-        """Returns whether some process holds the prober lock now (asked without taking it)."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Lets go of what the store holds open (a connection pool)."""
-
-    def insert_round(self, results, started, finished, network_down=False, vantage: str = "") -> str:
+    def insert_round(
+        self,
+        results: list[CheckResult],
+        started: datetime,
+        finished: datetime,
+        network_down: bool = False,
+        vantage: str = "",
+    ) -> str:
         """Stores one round of results atomically and returns its id."""
         round_id = uuid.uuid4().hex
         with self._connect() as db:
@@ -183,7 +144,7 @@ class ResultsStore:
             grouped.setdefault(row["check_id"], []).append(_result(row))
         return grouped
 
-    def results_between(self, start: datetime, end: datetime, component: str | None = None):
+    def results_between(self, start: datetime, end: datetime, component: str | None = None) -> list[CheckResult]:
         """Returns results with start <= time < end, oldest first, optionally of one component."""
         query = "SELECT * FROM results WHERE time >= ? AND time < ?"
         args = [_stamp(start), _stamp(end)]
@@ -194,7 +155,9 @@ class ResultsStore:
             rows = db.execute(self._sql(query + " ORDER BY time"), args).fetchall()
         return [_result(row) for row in rows]
 
-    def hourly_counts(self, component: str, start: datetime, end: datetime, excluded=()):
+    def hourly_counts(
+        self, component: str, start: datetime, end: datetime, excluded=()
+    ) -> list[tuple[datetime, int, int]]:
         """Returns [(hour, results, failed)] of a component, leaving out unknown results and excluded windows."""
         query = (
             "SELECT substr(time, 1, 13) AS hour, count(*) AS n,"
@@ -219,22 +182,6 @@ class ResultsStore:
             gone = db.execute(self._sql("DELETE FROM results WHERE time < ?"), (cutoff,)).rowcount
             db.execute(self._sql("DELETE FROM rounds WHERE finished < ?"), (cutoff,))
         return gone
-
-
-def open_results(target: str | Path, vantage: str = "") -> ResultsStore:
-    """Returns the store target names: a postgresql:// URL, else a SQLite file.
-
-    In PostgreSQL one prober per vantage point holds the prober lock; probers of other vantage points
-    write into the same database beside it.
-    """
-    text = str(target)
-    if text.startswith(POSTGRESQL_SCHEMES):
-        from mpass_status.checks.store_postgres import PostgresResults
-
-        return PostgresResults(text, vantage)
-    from mpass_status.checks.store_sqlite import SQLiteResults
-
-    return SQLiteResults(Path(target))
 
 
 def _merged(windows, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

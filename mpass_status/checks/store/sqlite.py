@@ -1,14 +1,19 @@
-"""Check results in a SQLite file (WAL mode): the store of one machine, with no server to run."""
+"""Check results in a SQLite file (WAL mode): the store of one machine, with no server to run.
+
+Whatever sqlite3 or the file system raises leaves this module as StorageError.
+"""
 
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mpass_status.checks.locks import ProberLock, prober_alive
-from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, schema
+from mpass_status.checks.store.interface import ResultsStore, StorageError
+from mpass_status.checks.store.sql import BUSY_SECONDS, SQLResults, schema
+from mpass_status.checks.store.sqlite_lock import FileLock, prober_alive
 
 log = logging.getLogger(__name__)
 # SQLite's names for a file that is not (or no longer) a database.
@@ -17,8 +22,16 @@ CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 SCHEMA = ";\n".join(schema("INTEGER PRIMARY KEY"))
 
 
-class SQLiteResults(ResultsStore):
+def _storage_error(exc: Exception) -> StorageError:
+    # Callers print the message: it keeps the driver's words and its error's name ("OperationalError: ...").
+    return StorageError(f"{type(exc).__name__}: {exc}")
+
+
+class SQLiteResults(SQLResults):
     """A results file; every operation opens its own connection, so threads and processes may share it."""
+
+    # Only processes of this machine write into the file; the prober's flock shows whether one runs.
+    shared = False
 
     def __init__(self, path):
         self.path = Path(path)
@@ -47,31 +60,37 @@ class SQLiteResults(ResultsStore):
         self._ready = True
 
     @contextmanager
-    def _connect(self, busy_seconds: float = BUSY_SECONDS):
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+    def _connect(self, busy_seconds: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection]:
+        try:
             if not self._ready:
-                self._prepare(db)
-            with db:
-                yield db
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
+                db.row_factory = sqlite3.Row
+                db.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+                if not self._ready:
+                    self._prepare(db)
+                with db:
+                    yield db
+        except (sqlite3.Error, OSError) as exc:
+            raise _storage_error(exc) from exc
 
-    def recover(self, error: Exception) -> Path | None:
+    def recover(self, error: StorageError) -> Path | None:
         """Moves a corrupt file (and its WAL) aside with a timestamp so a new one starts; returns where it went.
 
         Only the prober calls this: readers report the error and leave the file to the writer.
         """
-        if getattr(error, "sqlite_errorname", None) not in CORRUPT:
+        if getattr(error.__cause__, "sqlite_errorname", None) not in CORRUPT:
             return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        for suffix in ("-wal", "-shm"):
-            companion = self.path.with_name(self.path.name + suffix)
-            if companion.exists():
-                companion.replace(aside.with_name(aside.name + suffix))
-        self.path.replace(aside)
+        try:
+            for suffix in ("-wal", "-shm"):
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    companion.replace(aside.with_name(aside.name + suffix))
+            self.path.replace(aside)
+        except OSError as exc:
+            raise _storage_error(exc) from exc
         self._ready = False
         log.error("results database %s is corrupt (%s): moved aside to %s, starting a new one", self.path, error, aside)
         return aside
@@ -81,19 +100,22 @@ class SQLiteResults(ResultsStore):
         try:
             with self._connect() as db:
                 db.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
+        except StorageError as exc:
             if self.recover(exc) is None:
                 raise
             with self._connect():
                 pass
 
-    def prober_lock(self) -> ProberLock:
+    def prober_lock(self) -> FileLock:
         """Returns the flock of the file beside the database that one prober holds."""
-        return ProberLock(self.lock_path)
+        return FileLock(self.lock_path)
 
     def prober_alive(self) -> bool:
         """Returns whether a process holds the prober's flock."""
         return prober_alive(self.lock_path)
+
+    def close(self) -> None:
+        """Does nothing: every operation closes its own connection."""
 
     def journal_mode(self) -> str:
         """Returns SQLite's journal mode of the file (wal once initialised)."""
@@ -107,5 +129,9 @@ class SQLiteResults(ResultsStore):
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_write (x)")
             return True
-        except STORAGE_ERRORS:
+        except StorageError:
             return False
+
+
+# The engine keeps the interface's promises (checked by type checkers; the contract tests check it at run time).
+_: type[ResultsStore] = SQLiteResults

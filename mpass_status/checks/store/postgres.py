@@ -1,7 +1,12 @@
 """Check results in PostgreSQL, through a pool of connections: probers on several networks (vantage
-points) write into one history, and every site that reads it sees what all of them saw."""
+points) write into one history, and every site that reads it sees what all of them saw.
+
+Whatever psycopg or its pool raises leaves this module as StorageError; only this module imports them, and
+it is imported only for a postgresql:// URL, so a site on SQLite never loads the driver.
+"""
 
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -9,7 +14,8 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from mpass_status.checks.store import BUSY_SECONDS, STORAGE_ERRORS, ResultsStore, StorageError, schema
+from mpass_status.checks.store.interface import ResultsStore, StorageError
+from mpass_status.checks.store.sql import BUSY_SECONDS, SQLResults, schema
 
 # Rows are numbered by an identity column here, by SQLite's rowid there.
 SCHEMA = schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
@@ -23,10 +29,11 @@ STATEMENT_MS = 5000
 POOL_SIZE = 4
 
 
-class PostgresResults(ResultsStore):
+class PostgresResults(SQLResults):
     """A PostgreSQL database reached through a pool that opens on first use."""
 
     marker = "%s"
+    # Probers of other vantage points, on other machines, write into the same database.
     shared = True
 
     def __init__(self, url: str, vantage: str = ""):
@@ -59,7 +66,7 @@ class PostgresResults(ResultsStore):
         return self._pool
 
     @contextmanager
-    def _connect(self, busy_seconds: float = BUSY_SECONDS):
+    def _connect(self, busy_seconds: float = BUSY_SECONDS) -> Iterator[psycopg.Connection]:
         # psycopg_pool's PoolTimeout (no connection in time) is a psycopg.Error too.
         try:
             with self._open().connection(timeout=busy_seconds) as db:
@@ -90,13 +97,17 @@ class PostgresResults(ResultsStore):
         with self._connect():
             pass
 
+    def recover(self, error: StorageError) -> None:
+        """Returns None: a server's errors are its own to mend, nothing here is started afresh."""
+        return None
+
     def writable(self) -> bool:
         """Returns whether the server takes writes now (not a read-only standby or session)."""
         try:
             with self._connect(busy_seconds=0.5) as db:
                 row = db.execute("SELECT current_setting('transaction_read_only') AS read_only").fetchone()
             return row["read_only"] == "off"
-        except STORAGE_ERRORS:
+        except StorageError:
             return False
 
     def prober_lock(self) -> "AdvisoryLock":
@@ -115,7 +126,7 @@ class PostgresResults(ResultsStore):
                     (high, low),
                 ).fetchone()
             return bool(row["alive"])
-        except STORAGE_ERRORS:
+        except StorageError:
             return False
 
     def close(self) -> None:
@@ -126,13 +137,17 @@ class PostgresResults(ResultsStore):
             self._ready = False
 
 
+# The engine keeps the interface's promises (checked by type checkers; the contract tests check it at run time).
+_: type[ResultsStore] = PostgresResults
+
+
 def _lock_key(vantage: str) -> tuple[int, int]:
     return PROBER_LOCKS, zlib.crc32(vantage.encode("utf-8"))
 
 
 class AdvisoryLock:
-    """One prober per vantage point: a session advisory lock on a connection of its own, which the server
-    lets go of when the connection ends, so the process holding it dying frees it for a standby."""
+    """The ProberLock of a vantage point in PostgreSQL: a session advisory lock on a connection of its own,
+    which the server lets go of when the connection ends, so the process holding it dying frees it for a standby."""
 
     def __init__(self, url: str, vantage: str):
         self.url, self.vantage = url, vantage
