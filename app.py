@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     export.init_app(app)
     export_watch.init_app(app)
     notices_cli.init_app(app, settings.notices_dir, config, lambda: from_settings(settings, config, app.instance_path))
-    probe_cli.init_app(app)
+    probe_cli.init_app(app, config, lambda: runtime.results(app))
     if settings.probe_in_background and _serves_requests():
         start_background(config, runtime.results(app))
     if settings.export_dir and _serves_requests():
