@@ -17,15 +17,16 @@ from mpass_status.notices.sync import from_settings
 from mpass_status.web import (
     assets,
     cache_policy,
+    cors,
     dates,
     errors,
-    export,
     export_watch,
     hooks,
     labels,
     language,
     page_cache,
     pages,
+    readiness,
     security,
     status_api,
 )
@@ -59,14 +60,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The cache's after_request hook runs last (hooks run in reverse), keeping the security headers.
     page_cache.init_app(app)
     cache_policy.init_app(app)
+    cors.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
     feeds.init_app(app)
     status_api.init_app(app)
+    readiness.init_app(app)
     hooks.init_app(app)
-    export.init_app(app)
     export_watch.init_app(app)
     notices_cli.init_app(app, settings.notices_dir, config, lambda: from_settings(settings, config, app.instance_path))
     probe_cli.init_app(app, config, lambda: runtime.results(app))

@@ -143,7 +143,6 @@ def torn_reads(app, folder: Path, tmp: Path, exports: int = 100) -> dict:
     """Runs `exports` re-exports after a probe round each while a reader fetches every file through nginx."""
     from mpass_status import runtime
     from mpass_status.web.export import Export
-    from mpass_status.web.page_cache import status_version
 
     export = Export(app, folder)
     export.full()
@@ -156,8 +155,8 @@ def torn_reads(app, folder: Path, tmp: Path, exports: int = 100) -> dict:
         db = runtime.results(app)
         for n in range(exports):
             store_round(db, "degraded" if n % 2 == 0 else "ok")
-            # The page cache asks the database for the newest round at most once a second: ask now.
-            status_version(app, fresh=True)
+            # The freshness clock asks the database for the newest round at most once a second: ask now.
+            runtime.state(app).freshness.probe_round(fresh=True)
             written += len(export.live().written)
         reader.stop.set()
         reader.join(30)
@@ -168,12 +167,11 @@ def reexport_after_round(app, folder: Path) -> dict:
     """Times a live pass after a probe round on an archive already exported live once."""
     from mpass_status import runtime
     from mpass_status.web.export import Export
-    from mpass_status.web.page_cache import status_version
 
     export = Export(app, folder)
     export.live()  # the live files as of now (and the URL list)
     store_round(runtime.results(app), "degraded")
-    status_version(app, fresh=True)
+    runtime.state(app).freshness.probe_round(fresh=True)
     began = time.perf_counter()
     done = export.live()
     return {"seconds": time.perf_counter() - began, "rendered": done.rendered, "written": len(done.written)}

@@ -1,6 +1,7 @@
-"""What create_app attaches to the app, read back in one place: configuration, notices, results database."""
+"""What create_app attaches to the app, in one typed AppState under one key, read back through state()."""
 
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import Flask, current_app
 
@@ -8,47 +9,72 @@ from mpass_status.checks.store import ResultsStore, open_results
 from mpass_status.config import SiteConfig
 from mpass_status.config.settings import Settings
 from mpass_status.notices.store import NoticeSet, NoticeStore
+from mpass_status.web.freshness import Freshness, PerSecond
+from mpass_status.web.hook_worker import HookState
+from mpass_status.web.page_store import PageCache
 
-_CONFIG, _NOTICES, _RESULTS, _SETTINGS = "status_config", "notice_store", "results_db", "settings"
+KEY = "mpass_status"
 
 
-def attach(app: Flask, config: SiteConfig, settings: Settings) -> None:
-    """Gives app its settings, its validated configuration and a store of the notices folder."""
-    app.extensions[_SETTINGS] = settings
-    app.extensions[_CONFIG] = config
-    app.extensions[_NOTICES] = NoticeStore(settings.notices_dir, config, settings.notice_check_seconds)
+@dataclass(eq=False)
+class AppState:
+    """Everything one app holds beyond Flask's own: its settings and configuration, the notices and results
+    stores, and what the web parts keep between requests. Made by attach() while create_app runs and not
+    replaced afterwards; the results store is opened on first use."""
+
+    settings: Settings
+    config: SiteConfig
+    notices: NoticeStore
+    page_cache: PageCache = field(default_factory=PageCache)
+    hook: HookState = field(default_factory=HookState)
+    # Static file name -> the name that carries its content's hash, and back (filled by assets.init_app).
+    assets: dict[str, str] = field(default_factory=dict)
+    assets_by_fingerprint: dict[str, str] = field(default_factory=dict)
+    freshness: Freshness = field(init=False)
+    memo: PerSecond = field(init=False)
+
+    def __post_init__(self):
+        # Read through self: a store opened later, or another notice store, is what the clocks see.
+        self.freshness = Freshness(
+            lambda: self.notices.current().version,
+            lambda: self.results.last_round_time(),
+            self.settings.status_version_seconds,
+        )
+        self.memo = PerSecond(self.freshness)
+
+    @cached_property
+    def results(self) -> ResultsStore:
+        """The results store: the DATABASE setting if given, else [probe] database (it connects when asked)."""
+        return open_results(self.settings.database or self.config.probe.database, self.config.probe.vantage)
+
+
+def attach(app: Flask, config: SiteConfig, settings: Settings) -> AppState:
+    """Gives app its state: its settings, its validated configuration and a store of its notices folder."""
+    notices = NoticeStore(settings.notices_dir, config, settings.notice_check_seconds)
+    found = app.extensions[KEY] = AppState(settings, config, notices)
+    return found
+
+
+def state(app: Flask | None = None) -> AppState:
+    """Returns the state of app (default: the current app)."""
+    return (app or current_app).extensions[KEY]
 
 
 def settings(app: Flask | None = None) -> Settings:
     """Returns the parsed settings of app (default: the current app)."""
-    return (app or current_app).extensions[_SETTINGS]
+    return state(app).settings
 
 
 def config(app: Flask | None = None) -> SiteConfig:
-    """Returns the site configuration of app (default: the current app)."""
-    return (app or current_app).extensions[_CONFIG]
-
-
-def notice_store(app: Flask | None = None) -> NoticeStore:
-    """Returns the store that keeps app's notices folder in memory."""
-    return (app or current_app).extensions[_NOTICES]
+    """Returns the site configuration of app."""
+    return state(app).config
 
 
 def notices(app: Flask | None = None) -> NoticeSet:
-    """Returns the notices as they are on disk now (re-read when the folder changes)."""
-    return notice_store(app).current()
-
-
-def database_target(app: Flask | None = None) -> str | Path:
-    """Returns the results database: the DATABASE setting if given, else [probe] database (file or URL)."""
-    app = app or current_app
-    return settings(app).database or config(app).probe.database
+    """Returns app's notices as they are on disk now (re-read when the folder changes)."""
+    return state(app).notices.current()
 
 
 def results(app: Flask | None = None) -> ResultsStore:
     """Returns app's results store, made on first use (it connects only when asked something)."""
-    app = app or current_app
-    db = app.extensions.get(_RESULTS)
-    if db is None:
-        db = app.extensions[_RESULTS] = open_results(database_target(app), config(app).probe.vantage)
-    return db
+    return state(app).results

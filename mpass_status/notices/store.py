@@ -175,6 +175,10 @@ class NoticeStore:
         self._current: NoticeSet | None = None
         self._index: Path | None | bool = False  # not yet asked
 
+    def check_at_least_every(self, seconds: float) -> None:
+        """Asks the folder at least every `seconds` from now on (a watcher that polls more often than readers)."""
+        self.check_seconds = min(self.check_seconds, seconds)
+
     def _folder_signature(self):
         # The folder's own mtime changes when git adds, removes or replaces a file;
         # the newest file mtime catches an editor that rewrites a file in place;

@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
+from mpass_status import runtime
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 DIGITS = 10
 
@@ -25,28 +27,28 @@ def fingerprints(folder: Path) -> dict[str, str]:
 
 def _fingerprint(endpoint, values):
     if endpoint == "static" and "filename" in values:
-        values["filename"] = current_app.extensions["assets"].get(values["filename"], values["filename"])
+        values["filename"] = runtime.state().assets.get(values["filename"], values["filename"])
 
 
-def _serve(filename):
-    app = current_app
-    originals = app.extensions["assets_by_fingerprint"]
-    if filename in originals:
-        response = send_from_directory(app.static_folder, originals[filename])
+def serve(filename):
+    """Serves a static file: by its fingerprinted name for a year, by its plain name revalidated each time."""
+    state = runtime.state()
+    if filename in state.assets_by_fingerprint:
+        response = send_from_directory(current_app.static_folder, state.assets_by_fingerprint[filename])
         response.headers["Cache-Control"] = IMMUTABLE
         return response
     # The plain name still answers (old links, tools), revalidated on each use.
-    if filename not in app.extensions["assets"]:
+    if filename not in state.assets:
         raise NotFound()
-    response = send_from_directory(app.static_folder, filename)
+    response = send_from_directory(current_app.static_folder, filename)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 def init_app(app) -> None:
     """Fingerprints the static folder once, builds every static URL with the fingerprint, and serves both."""
-    names = fingerprints(Path(app.static_folder))
-    app.extensions["assets"] = names
-    app.extensions["assets_by_fingerprint"] = {fingerprinted: name for name, fingerprinted in names.items()}
+    names, state = fingerprints(Path(app.static_folder)), runtime.state(app)
+    state.assets.update(names)
+    state.assets_by_fingerprint.update({fingerprinted: name for name, fingerprinted in names.items()})
     app.url_defaults(_fingerprint)
-    app.view_functions["static"] = _serve
+    app.view_functions["static"] = serve

@@ -21,6 +21,7 @@ FALLBACK = """<!doctype html>
 
 
 def _render(error: HTTPException):
+    """Shows an HTTP error as a page in the reader's language, with the error's own headers."""
     # The exception's own headers belong to the answer: Allow on a 405, Retry-After on a 503.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     try:
@@ -33,6 +34,7 @@ def _render(error: HTTPException):
 
 
 def _unexpected(error: Exception):
+    """Logs an error no view expected and shows it as the 500 page."""
     log.exception("unhandled error", exc_info=error)
     return _render(InternalServerError())
 

@@ -1,33 +1,34 @@
-"""Writes the whole site as static files (`flask freeze [DESTINATION]`, see export_watch), URLs listed by Frozen-Flask.
+"""Writes the whole site as static files (`flask freeze [DESTINATION]`; export_watch keeps a folder current).
 
-Every URL of the export is listed here, in site_urls(): a new route is either added there or, when it
-must never be exported, to SKIP_ENDPOINTS; `flask freeze` and the tests name any endpoint that is neither.
+What is exported is declared in the route table (routes.py). An exported endpoint's URLs are built with
+url_for, as the live site builds its links: one per language for an endpoint that takes nothing else, or
+from its generator in URLS. `flask freeze` and the tests name any endpoint that is neither declared nor
+given URLs. Each URL is rendered by the site itself through Flask's test client, on requests marked as the
+export's (export_signal.py), and the export adds files of its own: index.html and the 404 pages.
 """
 
+import contextvars
 import hashlib
-import mimetypes
 import time
-import warnings
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from unicodedata import normalize
+from urllib.parse import unquote, urlsplit
 
 import click
-from flask import current_app, g, render_template_string, url_for
-from flask_frozen import Freezer, MissingURLGeneratorWarning
+from flask import Flask, render_template_string, url_for
 
 from mpass_status import runtime
 from mpass_status.files import write_atomically
 from mpass_status.notices.filters import notice_filter, notice_years, page_count
 from mpass_status.notices.model import TYPES
-from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
+from mpass_status.web.export_signal import ENVIRON_KEY
 from mpass_status.web.feeds.catalog import feed_specs
 from mpass_status.web.feeds.render import FORMATS
-from mpass_status.web.status_api import LISTS
+from mpass_status.web.routes import Export as Exported
+from mpass_status.web.routes import route, undeclared
 
-# Health answers are about the live process: an exported copy would always claim health.
-SKIP_ENDPOINTS = {"static", "status_api.healthz", "status_api.readyz", "language.choose"}
 # The static export's "/" cannot read a cookie or Accept-Language: it sends the reader to the first language.
 INDEX_TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">
@@ -50,84 +51,129 @@ INDEX_TEMPLATE = """<!doctype html>
 </body>
 </html>
 """
+# A path no route matches: the 404 pages' language switch then leads to the front pages.
+NOT_FOUND_PATH = "/-/-/-/-/-/"
 
 
-def site_urls():
-    """Yields (endpoint, values) of every exported URL: pages, archive pages, feeds, calendars, status JSON."""
+def _notices() -> Iterator[dict]:
+    for notice in runtime.notices().notices:
+        yield {"slug": notice.slug}
+
+
+def _components() -> Iterator[dict]:
+    for component in runtime.config().components:
+        yield {"component_id": component.id}
+
+
+def _archive_pages() -> Iterator[dict]:
     config, notices = runtime.config(), runtime.notices().notices
     per_page = runtime.settings().notices_per_page
     filters = [(None, None)] + [("type", kind) for kind in TYPES]
     filters += [("component", value) for value in sorted(config.known_ids())]
     filters += [("year", str(year)) for year in notice_years(notices)]
-    listings = []
     for facet, value in filters:
         keep = notice_filter(config, facet, value)
-        listings.append((facet, value, sum(1 for n in notices if keep(n))))
-    yield "root", {}
-    # The latest results as of the export, for aggregators that read a copy.
-    for endpoint in ("summary", "status", "components", *LISTS):
-        yield f"status_api.{endpoint}", {}
-    yield "robots", {}
-    yield "favicon", {}
-    for lang in config.languages:
-        for endpoint in ("pages.front", "pages.about", "pages.accessibility", "feeds.subscribe", "feeds.calendar"):
-            yield endpoint, {"lang": lang}
-        for notice in notices:
-            yield "pages.notice", {"lang": lang, "slug": notice.slug}
-        for component in config.components:
-            yield "pages.component", {"lang": lang, "component_id": component.id}
-        for facet, value, count in listings:
-            for page in range(1, page_count(count, per_page) + 1):
-                yield "pages.archive", {"lang": lang, "facet": facet, "value": value, "page": page}
-        for spec in feed_specs(config):
-            for fmt in FORMATS:
-                yield "feeds.feed", {"lang": lang, "fmt": fmt, **spec.url_args()}
+        for page in range(1, page_count(sum(1 for n in notices if keep(n)), per_page) + 1):
+            yield {"facet": facet, "value": value, "page": page}
 
 
-def static_index():
+def _feeds() -> Iterator[dict]:
+    for spec in feed_specs(runtime.config()):
+        for fmt in FORMATS:
+            yield {"fmt": fmt, **spec.url_args()}
+
+
+def _static_files() -> Iterator[dict]:
+    # Each under its fingerprinted name, as the pages link to it.
+    for name in sorted(runtime.state().assets):
+        yield {"filename": name}
+
+
+# Endpoint -> the values of its URLs besides the language (a language blueprint's URLs are built in each).
+URLS: dict[str, Callable[[], Iterator[dict]]] = {
+    "pages.notice": _notices,
+    "pages.component": _components,
+    "pages.archive": _archive_pages,
+    "feeds.feed": _feeds,
+    "static": _static_files,
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """An exported URL: its path, its endpoint and the values it was built from."""
+
+    url: str
+    endpoint: str
+    values: dict
+
+
+def _exported_rules(app: Flask) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for rule in app.url_map.iter_rules():
+        declared = route(rule.endpoint)
+        if declared and declared.export is Exported.EXPORTED and "GET" in rule.methods:
+            found.setdefault(rule.endpoint, []).append(rule)
+    return found
+
+
+def _once() -> Iterator[dict]:
+    yield {}
+
+
+def _generator(endpoint: str, rules: list) -> Callable[[], Iterator[dict]] | None:
+    """Returns what yields the values of endpoint's URLs besides the language; None when nothing says."""
+    if endpoint in URLS:
+        return URLS[endpoint]
+    return _once if all(set(rule.arguments) <= {"lang"} for rule in rules) else None
+
+
+def missing_endpoints(app: Flask) -> set[str]:
+    """Returns the endpoints the route table does not declare, and the exported ones with no URLs to build."""
+    exported = _exported_rules(app)
+    return undeclared(app) | {endpoint for endpoint, rules in exported.items() if _generator(endpoint, rules) is None}
+
+
+def site_urls(app: Flask) -> list[Target]:
+    """Returns every exported URL, built with url_for as the live site builds its links."""
+
+    def build() -> list[Target]:
+        languages = runtime.config(app).languages
+        found, seen = [], set()
+        with app.test_request_context():
+            for endpoint, rules in _exported_rules(app).items():
+                generator = _generator(endpoint, rules)
+                per_language = any("lang" in rule.arguments for rule in rules)
+                for value in generator() if generator else ():
+                    for lang in languages if per_language else (None,):
+                        full = dict(value, lang=lang) if lang else value
+                        # url_for quotes (a space is %20): the path as the test client is asked for it.
+                        url = unquote(urlsplit(url_for(endpoint, **full)).path)
+                        if url not in seen:
+                            seen.add(url)
+                            found.append(Target(url, endpoint, full))
+        return found
+
+    return contextvars.Context().run(build)
+
+
+def static_index(app: Flask) -> bytes:
     """Renders the export's index.html: a meta refresh to the first language and a link to each."""
-    config = runtime.config()
-    lang = config.languages[0]
-    links = [(other, url_for("pages.front", lang=other)) for other in config.languages]
-    return render_template_string(INDEX_TEMPLATE, lang=lang, target=links[0][1], links=links, site=config)
+
+    def render() -> str:
+        config = runtime.config(app)
+        with app.test_request_context():
+            links = [(other, url_for("pages.front", lang=other)) for other in config.languages]
+            lang = config.languages[0]
+            return render_template_string(INDEX_TEMPLATE, lang=lang, target=links[0][1], links=links, site=config)
+
+    return contextvars.Context().run(render).encode("utf-8")
 
 
-def _fresh_globals(endpoint, values):
-    # Frozen-Flask requests each page inside its own request context, so every page would share one
-    # app context and its g, including Flask-Babel's cached locale: start each page with an empty g.
-    g.__dict__.clear()
-
-
-@contextmanager
-def _exporting(app):
-    # Only the export replaces "/": the live site keeps its redirect by cookie and browser language.
-    live_root = app.view_functions["root"]
-    app.view_functions["root"] = static_index
-    app.config["EXPORTING"] = True
-    preprocessors = app.url_value_preprocessors.setdefault(None, [])
-    preprocessors.insert(0, _fresh_globals)
-    try:
-        yield
-    finally:
-        app.view_functions["root"] = live_root
-        app.config["EXPORTING"] = False
-        preprocessors.remove(_fresh_globals)
-
-
-def missing_endpoints(app, seen: set[str]) -> set[str]:
-    """Returns the GET endpoints that nothing exported and that are not marked to skip."""
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    return endpoints - seen - SKIP_ENDPOINTS
-
-
-# What changes with each probe round (the rest changes only with the notices and the clock).
-LIVE_ENDPOINTS = {"pages.front", "pages.component"}
-LIVE_BLUEPRINTS = ("status_api.",)
-
-
-def is_live(endpoint: str | None) -> bool:
-    """Tells whether an exported URL shows check results, so that a probe round changes it."""
-    return bool(endpoint) and (endpoint in LIVE_ENDPOINTS or endpoint.startswith(LIVE_BLUEPRINTS))
+def file_for(url: str) -> str:
+    """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html."""
+    path = url + "index.html" if url.endswith("/") else url
+    return normalize("NFC", path.lstrip("/"))
 
 
 @dataclass
@@ -148,17 +194,16 @@ class Export:
     new version: every file is written to a temporary name in its own folder and renamed over the old one.
     """
 
-    def __init__(self, app, destination):
+    def __init__(self, app: Flask, destination):
         self.app = app
         self.root = Path(destination).resolve()
-        # Frozen-Flask lists the URLs (generators, static files) and maps each to its file name; one
-        # Freezer per export, as each registers a url_defaults hook on the app.
-        self.freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False, log_url_for=False)
-        self.freezer.register_generator(site_urls)
         self.digests: dict[str, bytes] = {}
         self.notices: dict[str, object] = {}
         # The URL list changes only with the notices: listing 10,000 notices' URLs costs more than a live pass.
-        self._targets: tuple[str, list] = ("", [])
+        self._targets: tuple[str, list[Target]] = ("", [])
+        # The site's own requests, marked as the export's: their language switch links to pages, not cookies.
+        self.client = app.test_client()
+        self.client.environ_base[ENVIRON_KEY] = True
 
     def check_destination(self) -> None:
         """Refuses a folder that holds anything but an earlier export: a full pass removes what it did not write."""
@@ -166,66 +211,71 @@ class Export:
         if root.is_dir() and any(root.iterdir()) and not (root / "index.html").is_file():
             raise click.ClickException(f"{root} is not empty and holds no earlier export; choose another folder")
 
-    def targets(self) -> list[tuple[str, str | None]]:
-        """Returns (URL path, endpoint) of every exported URL."""
+    def targets(self) -> list[Target]:
+        """Returns every exported URL as of the current notices."""
         version = runtime.notices(self.app).version
         if self._targets[0] != version:
-            with _exporting(self.app), warnings.catch_warnings():
-                warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-                found = [(url, endpoint) for url, endpoint, _ in self.freezer._generate_all_urls()]
-            self._targets = (version, found)
+            self._targets = (version, site_urls(self.app))
         return self._targets[1]
-
-    def file_for(self, url: str) -> str:
-        """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html."""
-        return normalize("NFC", self.freezer.urlpath_to_filepath(url))
 
     def full(self) -> Pass:
         """Renders every URL, writes what changed and removes files no URL holds any more."""
-        return self._pass(lambda url, endpoint: True, prune=True)
+        return self._pass(lambda target: True, prune=True)
 
     def live(self) -> Pass:
         """Renders what a probe round changes: front and component pages and the status JSON."""
-        return self._pass(lambda url, endpoint: is_live(endpoint), prune=False)
+        return self._pass(lambda target: route(target.endpoint).changes_with_rounds, prune=False)
 
     def notices_changed(self) -> Pass:
         """Renders everything but the pages of notices that did not change (a notice edit, added or removed)."""
         current = runtime.notices(self.app).by_slug
         changed = {slug for slug, notice in current.items() if self.notices.get(slug) != notice}
         changed |= set(self.notices) - set(current)
+        return self._pass(lambda t: t.endpoint != "pages.notice" or t.values["slug"] in changed, prune=True)
 
-        def wanted(url, endpoint):
-            return endpoint != "pages.notice" or url.rstrip("/").rsplit("/", 1)[-1] in changed
+    def _get(self, url: str, headers: dict | None = None) -> tuple[int, str, bytes]:
+        def fetch():
+            with self.client.get(url, headers=headers) as response:
+                return response.status_code, response.status, response.get_data()
 
-        return self._pass(wanted, prune=True)
+        # Each page in a context of its own, as a reader's request: under the caller's app context (the
+        # `flask freeze` command's) every page would share one g, and Flask-Babel's locale with it.
+        return contextvars.Context().run(fetch)
 
-    def _pass(self, wanted, prune: bool) -> Pass:
+    def _pass(self, wanted: Callable[[Target], bool], prune: bool) -> Pass:
         began = time.perf_counter()
         done = Pass()
         self.root.mkdir(parents=True, exist_ok=True)
         targets = self.targets()
-        client = self.app.test_client()
-        with _exporting(self.app):
-            self.notices = dict(runtime.notices(self.app).by_slug)
-            for url, endpoint in targets:
-                if not wanted(url, endpoint):
-                    continue
-                response = client.get(url)
-                if response.status_code != 200:
-                    raise click.ClickException(f"{url} answered {response.status} while exporting")
-                done.urls.add(url)
-                self._write(self.file_for(url), response.get_data(), done)
-                response.close()
-            if prune:
-                error_pages = dict(_not_found_pages(self.app))
-                for name, body in error_pages.items():
-                    self._write(name, body, done)
+        self.notices = dict(runtime.notices(self.app).by_slug)
+        for target in targets:
+            if not wanted(target):
+                continue
+            code, status, body = self._get(target.url)
+            if code != 200:
+                raise click.ClickException(f"{target.url} answered {status} while exporting")
+            done.urls.add(target.url)
+            self._write(file_for(target.url), body, done)
         if prune:
+            own = dict(self._own_files())
+            for name, body in own.items():
+                self._write(name, body, done)
             # Listing every file the URLs hold is work only a pass that removes files needs.
-            self._prune({self.file_for(url) for url, _ in targets} | set(error_pages), done)
+            self._prune({file_for(target.url) for target in targets} | set(own), done)
         done.rendered = len(done.urls)
         done.seconds = time.perf_counter() - began
         return done
+
+    def _own_files(self) -> Iterator[tuple[str, bytes]]:
+        # index.html, and what a web server shows for unknown paths: 404.html in the first language and
+        # <lang>/404.html in each.
+        yield "index.html", static_index(self.app)
+        languages = runtime.config(self.app).languages
+        for lang in languages:
+            _, _, body = self._get(NOT_FOUND_PATH, headers={"Accept-Language": lang})
+            yield f"{lang}/404.html", body
+            if lang == languages[0]:
+                yield "404.html", body
 
     def _write(self, name: str, body: bytes, done: Pass) -> None:
         digest = hashlib.sha256(body).digest()
@@ -251,30 +301,9 @@ class Export:
                 path.rmdir()
 
 
-def freeze_site(app, destination) -> tuple[set[str], set[str]]:
+def freeze_site(app: Flask, destination) -> tuple[set[str], set[str]]:
     """Writes the site into destination; returns the exported URLs and the endpoints left out."""
     export = Export(app, destination)
     export.check_destination()
     done = export.full()
-    seen = {endpoint for _, endpoint in export.targets() if endpoint}
-    return done.urls, missing_endpoints(app, seen)
-
-
-def _not_found_pages(app):
-    # A web server shows these for unknown paths: 404.html in the first language, <lang>/404.html per language.
-    # The path matches no route, so the page's language switch leads to the front pages.
-    languages = runtime.config(app).languages
-    for lang in languages:
-        response = app.test_client().get("/-/-/-/-/-/", headers={"Accept-Language": lang})
-        yield f"{lang}/404.html", response.data
-        if lang == languages[0]:
-            yield "404.html", response.data
-
-
-def init_app(app) -> None:
-    """Registers the file types of the exported feeds and calendars."""
-    # Frozen-Flask checks each response's type against the type its file name suggests; some systems
-    # know .rss only as application/x-rss+xml.
-    mimetypes.add_type("application/rss+xml", ".rss")
-    mimetypes.add_type("application/atom+xml", ".atom")
-    mimetypes.add_type(CALENDAR_MIMETYPE, ".ics")
+    return done.urls, missing_endpoints(app)

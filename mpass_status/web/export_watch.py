@@ -19,8 +19,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mpass_status import runtime
+from mpass_status.standby import hold_or_stand_by
 from mpass_status.web.export import Export, Pass, missing_endpoints
-from mpass_status.web.page_cache import status_version
 
 log = logging.getLogger(__name__)
 # How often the database and the notices folder are asked; the freshness lag is about this plus a render.
@@ -72,11 +72,11 @@ class Watcher:
 
     def step(self) -> tuple[str, Pass] | None:
         """Runs the pass that is due, if any; returns its kind ("full", "notices" or "live") and what it did."""
-        app, now, clock = self.app, time.time(), time.monotonic()
-        notices = runtime.notices(app)
-        # Read now, not within the page cache's second: the pages rendered next show this round. (An
-        # unreadable database reads as "": the live pages then say that live status is unavailable.)
-        round_ = status_version(app, fresh=True)
+        freshness, now, clock = runtime.state(self.app).freshness, time.time(), time.monotonic()
+        notices = runtime.notices(self.app)
+        # Read now, not within the clock's period: the pages rendered next show this round. (An unreadable
+        # database reads as "": the live pages then say that live status is unavailable.)
+        round_ = freshness.probe_round(fresh=True)
         if self.notices_version is None or now >= self.boundary or clock - self.full_at >= FULL_EVERY_SECONDS:
             kind, done = "full", self.export.full()
             self.full_at = clock
@@ -87,7 +87,7 @@ class Watcher:
         else:
             return None
         self.notices_version, self.round, self.live_at = notices.version, round_, clock
-        self.boundary = app.extensions["page_cache"].next_boundary(notices, now)
+        self.boundary = freshness.next_boundary(notices, now)
         return kind, done
 
 
@@ -99,7 +99,7 @@ def watch(export: Export, stop: threading.Event, poll: float = POLL_SECONDS, on_
     """
     watcher = Watcher(export)
     # The notices are asked as often as the database, so a notice change is not held back by the store.
-    runtime.notice_store(export.app).check_seconds = min(runtime.notice_store(export.app).check_seconds, poll)
+    runtime.state(export.app).notices.check_at_least_every(poll)
     while not stop.is_set():
         try:
             found = watcher.step()
@@ -117,28 +117,28 @@ def supervise(make_app, destination: Path, stop: threading.Event, lock: FolderLo
     The exporting app is built only once the lock is held: the standby workers keep no second copy of
     the notices.
     """
-    export = None
-    try:
-        while not stop.is_set():
-            if lock.acquire():
-                if export is None:
-                    export = Export(make_app(), destination)
-                    try:
-                        export.check_destination()
-                    except click.ClickException as exc:
-                        log.error("not exporting: %s", exc.message)
-                        return
-                watch(export, stop)
-            stop.wait(STANDBY_SECONDS)
-    finally:
-        lock.release()
+    export: Export | None = None
+
+    def keep_current() -> None:
+        nonlocal export
+        if export is None:
+            export = Export(make_app(), destination)
+            try:
+                export.check_destination()
+            except click.ClickException as exc:
+                log.error("not exporting: %s", exc.message)
+                stop.set()  # nothing to take over: the folder is not ours
+                return
+        watch(export, stop)
+
+    hold_or_stand_by(lock, keep_current, stop, STANDBY_SECONDS)
 
 
 def start_background(make_app, destination) -> threading.Thread:
     """Starts a watcher thread for destination in this process, on an app of its own from make_app().
 
-    Exporting swaps the app's "/" and renders links for files: a separate app keeps the pages this
-    process serves to readers untouched.
+    The export renders every page at once after a notice change: an app of its own keeps that work, and
+    its memory, out of the page cache that serves this process's readers.
     """
     stop = threading.Event()
     folder = Path(destination).resolve()
@@ -166,15 +166,18 @@ def freeze_command(destination, keep_watching):
     if not keep_watching:
         done = export.full()
         click.echo(f"{len(done.urls)} URLs written to {export.root}")
-        seen = {endpoint for _, endpoint in export.targets() if endpoint}
-        missing = missing_endpoints(app, seen)
+        missing = missing_endpoints(app)
         if missing:
-            click.echo(f"warning: nothing exported for {', '.join(sorted(missing))}; add a freeze generator", err=True)
+            click.echo(
+                f"warning: nothing exported for {', '.join(sorted(missing))}; "
+                "declare it in web/routes.py (and its URLs' values in web/export.py)",
+                err=True,
+            )
         return
-    lock = FolderLock(export.root)
-    if not lock.acquire():
-        click.echo(f"another watcher keeps {export.root} current; waiting to take over", err=True)
     stop = threading.Event()
+
+    def waiting():
+        click.echo(f"another watcher keeps {export.root} current; waiting to take over", err=True)
 
     def report(kind, done):
         click.echo(
@@ -183,13 +186,11 @@ def freeze_command(destination, keep_watching):
         )
 
     try:
-        while not lock.acquire():
-            stop.wait(STANDBY_SECONDS)
-        watch(export, stop, on_pass=report)
+        hold_or_stand_by(
+            FolderLock(export.root), lambda: watch(export, stop, on_pass=report), stop, STANDBY_SECONDS, waiting
+        )
     except KeyboardInterrupt:
         stop.set()
-    finally:
-        lock.release()
 
 
 def init_app(app) -> None:

@@ -4,11 +4,12 @@ The cookie is set only when a reader picks a language with the switch (`/languag
 page: pages, feeds and the API carry no Set-Cookie, so a shared cache (a CDN, nginx) may keep them.
 """
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_babel import Babel
 from werkzeug.http import dump_cookie, parse_cookie
 
 from mpass_status import runtime
+from mpass_status.web.export_signal import for_export
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -75,15 +76,15 @@ def choose(lang):
     if not (target.startswith(f"/{lang}/") and target.isprintable() and "//" not in target and "\\" not in target):
         target = url_for("pages.front", lang=lang)
     response = redirect(target, 303)
+    # Never kept by a cache (routes.py): the answer sets this reader's cookie.
     response.headers["Set-Cookie"] = language_cookie(lang)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def switch_url(lang: str, page_url: str) -> str:
     """Returns the language switch's link: through /language/ (which remembers the choice), or in a static
     export, where nothing can set a cookie, the page itself."""
-    if current_app.config.get("EXPORTING"):
+    if for_export():
         return page_url
     return url_for("language.choose", lang=lang, next=page_url)
 

@@ -13,7 +13,6 @@ from mpass_status.config import Check
 from mpass_status.status.chart import ResponseChart, response_chart, response_points
 from mpass_status.status.evaluate import CheckHistory, LiveStatus, evaluate, history_size
 from mpass_status.status.uptime import UPTIME_WINDOWS, maintenance_windows
-from mpass_status.web.page_cache import status_version
 
 log = logging.getLogger(__name__)
 
@@ -31,27 +30,11 @@ def live_status(now: datetime | None = None, notices=None, app: Flask | None = N
     if notices is not None and notices is not current.notices:
         notices = tuple(notices)
         return evaluate(config, notices, check_history(config, db, notices, now), now)
-    return per_second(
-        app,
+    return runtime.state(app).memo.get(
         "live_status",
         now,
         lambda: evaluate(config, current.notices, check_history(config, db, current.notices, now), now),
     )
-
-
-def per_second(app: Flask, name: str, now: datetime, compute, *key):
-    """Returns compute(), computed once per second of now, notices version, probe round and key (one kept).
-
-    What every live page derives from the whole archive and the newest round is then computed once for the
-    dozens of pages rendered after a round, not once per page.
-    """
-    full_key = (runtime.notices(app).version, status_version(app), int(now.timestamp()), *key)
-    kept = app.extensions.get(f"per_second.{name}")
-    if kept is not None and kept[0] == full_key:
-        return kept[1]
-    found = compute()
-    app.extensions[f"per_second.{name}"] = (full_key, found)
-    return found
 
 
 def check_history(config, db, notices, now: datetime) -> CheckHistory:

@@ -1,113 +1,28 @@
-"""Keeps rendered pages and feeds until the notices, the live status or the clock make them stale."""
+"""Keeps rendered pages and feeds until the notices, the live status or the clock make them stale.
 
-import bisect
+What is kept is what the route table (routes.py) gives a cache lifetime; the versions and the moments that
+make an answer stale come from the freshness clocks (freshness.py), the memory from page_store.py.
+"""
+
 import hashlib
-import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import parse_qsl
 
 from flask import current_app, request
 from werkzeug.http import is_resource_modified
 
 from mpass_status import runtime
-from mpass_status.checks.store import StorageError
+from mpass_status.web.export_signal import for_export
+from mpass_status.web.page_store import Entry
+from mpass_status.web.routes import route
 from mpass_status.web.security import MAX_QUERY_BYTES
 
 # Even unchanged pages are re-rendered this often, so relative wording and the
 # "updated" time never drift far from the truth.
 MAX_AGE_SECONDS = 30
-MAX_ENTRIES = 2048
-# What is kept: the reader's pages, the feeds and calendars, and the status JSON that aggregators poll
-# (blueprints or endpoints).
-CACHEABLE = {"pages", "feeds", "status_api"}
-# Health answers are about this moment and never kept.
-UNCACHED = {"status_api.healthz", "status_api.readyz"}
 # The only query a cached path reads: the status API's `?lang=` (its first value if that is a site
 # language, else the first language, as status_api reads it). Every other query is left out of the key.
 LANGUAGE_QUERY_PATHS = "/api/v2/"
-
-
-@dataclass(frozen=True)
-class Entry:
-    version: tuple
-    expires: float
-    status: int
-    headers: tuple
-    body: bytes
-    etag: str
-    # The Last-Modified a view stated (feeds, calendars), else None.
-    since: datetime | None
-
-
-class PageCache:
-    """A bounded, thread-safe store of rendered responses keyed by path."""
-
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
-        self._lock = threading.Lock()
-        self._boundaries: tuple[str, list[float]] = ("", [])
-
-    def get(self, key: str, version: tuple) -> Entry | None:
-        """Returns the fresh entry for key at this version, or None."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry.version != version or entry.expires <= time.time():
-                return None
-            self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        """Stores an entry, forgetting the least recently used beyond the bound."""
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def next_boundary(self, notices, now: float) -> float:
-        """Returns the next time a notice starts or ends, when lists of ongoing and upcoming work change."""
-        if self._boundaries[0] != notices.version:
-            moments = sorted(
-                moment.at.timestamp() for n in notices.notices for moment in (n.start, n.end) if moment is not None
-            )
-            self._boundaries = (notices.version, moments)
-        moments = self._boundaries[1]
-        index = bisect.bisect_right(moments, now)
-        return moments[index] if index < len(moments) else float("inf")
-
-
-class StatusVersion:
-    """The time of the newest probe round, asked of the results database at most every `every` seconds."""
-
-    def __init__(self, app, every: float):
-        self.app, self.every = app, every
-        self._value, self._checked = "", float("-inf")
-
-    def __call__(self, fresh: bool = False) -> str:
-        if fresh or time.monotonic() - self._checked >= self.every:
-            self._value, self._checked = self._read(), time.monotonic()
-        return self._value
-
-    def _read(self) -> str:
-        # A broken results file must not take the notice pages down with it.
-        try:
-            return str(runtime.results(self.app).last_round_time())
-        except StorageError:
-            return ""
-
-
-def status_version(app, fresh: bool = False) -> str:
-    """Returns the time of the newest probe round as the page cache last read it (fresh: read it now)."""
-    return app.extensions["page_cache_status_version"](fresh)
-
-
-def _version(app) -> tuple:
-    # Pages change with the notices and with each probe round.
-    return runtime.notices(app).version, status_version(app)
 
 
 def cache_key(environ, languages: tuple[str, ...]) -> str:
@@ -125,20 +40,17 @@ def cache_key(environ, languages: tuple[str, ...]) -> str:
     return f"{key}?lang={asked if asked in languages else languages[0]}"
 
 
-def _cacheable() -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and request.endpoint not in UNCACHED
-        and bool({request.blueprint, request.endpoint} & CACHEABLE)
-    )
+def _kept() -> bool:
+    declared = route(request.endpoint)
+    # The export renders its own copy (language switch links) and keeps its own digests.
+    return request.method in ("GET", "HEAD") and declared is not None and declared.kept and not for_export()
 
 
 def _store(response):
     # Registered before the other after_request hooks, so it runs last and keeps their headers too.
-    if not _cacheable() or response.status_code != 200 or response.direct_passthrough:
+    if not _kept() or response.status_code != 200 or response.direct_passthrough:
         return response
-    app = current_app._get_current_object()
-    cache, key = app.extensions["page_cache"], cache_key(request.environ, runtime.config(app).languages)
+    state = runtime.state(current_app._get_current_object())
     body = response.get_data()
     now = time.time()
     etag = hashlib.sha256(body).hexdigest()[:32]
@@ -148,8 +60,8 @@ def _store(response):
     since = response.last_modified
     response.headers["X-Cache"] = "miss"
     entry = Entry(
-        version=_version(app),
-        expires=min(now + MAX_AGE_SECONDS, cache.next_boundary(runtime.notices(app), now)),
+        version=state.freshness.version(),
+        expires=min(now + MAX_AGE_SECONDS, state.freshness.next_boundary(state.notices.current(), now)),
         status=response.status_code,
         # Nothing cached is per reader: no answer it keeps sets a cookie.
         headers=tuple((k, v) for k, v in response.headers.items() if k not in ("Set-Cookie", "X-Cache")),
@@ -157,7 +69,7 @@ def _store(response):
         etag=etag,
         since=since,
     )
-    cache.put(key, entry)
+    state.page_cache.put(cache_key(request.environ, state.config.languages), entry)
     return response.make_conditional(request)
 
 
@@ -165,15 +77,16 @@ class CachedPages:
     """WSGI middleware that answers a request from the cache before Flask is involved at all."""
 
     def __init__(self, wsgi_app, app):
-        self.wsgi_app, self.app = wsgi_app, app
+        self.wsgi_app, self.state = wsgi_app, runtime.state(app)
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         entry = None
-        # An overlong query is refused by Flask (400), cached path or not.
-        if method in ("GET", "HEAD") and len(environ.get("QUERY_STRING", "")) <= MAX_QUERY_BYTES:
-            key = cache_key(environ, runtime.config(self.app).languages)
-            entry = self.app.extensions["page_cache"].get(key, _version(self.app))
+        # An overlong query is refused by Flask (400), cached path or not; the export renders its own copy.
+        asked = method in ("GET", "HEAD") and len(environ.get("QUERY_STRING", "")) <= MAX_QUERY_BYTES
+        if asked and not for_export(environ):
+            key = cache_key(environ, self.state.config.languages)
+            entry = self.state.page_cache.get(key, self.state.freshness.version())
         if entry is None:
             return self.wsgi_app(environ, start_response)
         headers = list(entry.headers) + [("X-Cache", "hit")]
@@ -186,9 +99,6 @@ class CachedPages:
 
 
 def init_app(app) -> None:
-    """Caches what CACHEABLE names, answering repeat requests before Flask is involved."""
-    app.extensions["page_cache"] = PageCache()
-    # Every request asks; the database is asked at most every STATUS_VERSION_SECONDS.
-    app.extensions["page_cache_status_version"] = StatusVersion(app, runtime.settings(app).status_version_seconds)
+    """Caches what the route table gives a lifetime, answering repeat requests before Flask is involved."""
     app.after_request(_store)
     app.wsgi_app = CachedPages(app.wsgi_app, app)

@@ -36,6 +36,7 @@ def root():
 
 @bp.route("/")
 def front():
+    """Shows the front page: the live state of every component, ongoing and upcoming work, recent notices."""
     notices, moment = runtime.notices(), now()
     ongoing = [n for n in notices.notices if n.is_ongoing(moment)]
     upcoming = sorted(
@@ -75,6 +76,7 @@ def _days(daily) -> tuple[list[dict], list[list]]:
 
 @bp.route("/components/<component_id>/")
 def component(component_id):
+    """Shows a component: its state and why, 90 days of uptime, 24 hours of response times, its checks."""
     found = runtime.config().component(component_id)
     if found is None:
         abort(404)
@@ -106,6 +108,7 @@ def component(component_id):
 @bp.route("/archive/<any(type, component, year):facet>/<value>/", defaults={"page": 1})
 @bp.route("/archive/<any(type, component, year):facet>/<value>/page/<int:page>/")
 def archive(facet, value, page):
+    """Shows one page of the notices, newest first, all or of one type, component or year."""
     notices = runtime.notices()
     keep = notice_filter(runtime.config(), facet, value)
     if keep is None:
@@ -131,6 +134,7 @@ def archive(facet, value, page):
 
 @bp.route("/notices/<slug>/")
 def notice(slug):
+    """Shows one notice with all of its updates."""
     found = runtime.notices().by_slug.get(slug)
     if found is None:
         abort(404)
@@ -139,11 +143,13 @@ def notice(slug):
 
 @bp.route("/about/")
 def about():
+    """Shows what MPASSid is, how it works, its environments and who runs it."""
     return render_template("about.html")
 
 
 @bp.route("/accessibility/")
 def accessibility():
+    """Shows the accessibility statement."""
     return render_template(
         "accessibility.html",
         statement_date=Moment(STATEMENT_DATE, has_time=False),

@@ -1,16 +1,15 @@
-"""Serves /healthz, /readyz and the Statuspage-compatible /api/v2/summary.json and /api/v2/status.json."""
+"""Serves the Statuspage-compatible API: /api/v2/summary.json, /api/v2/status.json and its lists."""
 
 import itertools
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
-from mpass_status.checks.store import StorageError
 from mpass_status.web.addresses import absolute
 from mpass_status.web.labels import component_label, reason_text
-from mpass_status.web.live import live_status, per_second
+from mpass_status.web.live import live_status
 
 bp = Blueprint("status_api", __name__)
 # Statuspage's incident impact for each notice severity.
@@ -171,7 +170,7 @@ def _checks_incident(config, live_now, lang, components) -> dict | None:
     without one as a minor outage), so a check-found outage is listed until the checks see it end. Its id
     is the time it began, stable while it lasts.
     """
-    failing = [c for c in live_now.components.values() if c.source == "checks" and c.state in ("down", "disrupted")]
+    failing = [c for c in live_now.components.values() if c.source == "checks" and c.state in ("down", "degraded")]
     if not failing:
         return None
     tz = config.timezone
@@ -218,7 +217,7 @@ def _checks_incident(config, live_now, lang, components) -> dict | None:
 def _summary(now):
     """Returns everything the status API's endpoints answer from, built once per second and language."""
     lang = _lang(runtime.config())
-    return per_second(current_app._get_current_object(), "summary", now, lambda: _build_summary(now, lang), lang)
+    return runtime.state().memo.get("summary", now, lambda: _build_summary(now, lang), lang)
 
 
 def _build_summary(now, lang):
@@ -297,6 +296,7 @@ LISTS = {
 
 def _list_view(key: str, source: str):
     def view():
+        """Returns the page and one of Statuspage's lists of incidents or maintenances."""
         body = _summary(datetime.now(UTC))
         return jsonify({"page": body["page"], key: body[source]})
 
@@ -307,76 +307,6 @@ for _name, (_path, _key, _source) in LISTS.items():
     bp.add_url_rule(_path, _name, _list_view(_key, _source))
 
 
-@bp.after_request
-def _open_to_other_origins(response):
-    # Everything here is public: widgets and dashboards on other sites may read it.
-    if request.method in ("GET", "HEAD") and request.endpoint not in ("status_api.healthz", "status_api.readyz"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@bp.route("/healthz")
-def healthz():
-    """Says the site process answers."""
-    return jsonify({"status": "ok"})
-
-
-@bp.route("/readyz")
-def readyz():
-    """Says whether the site can tell the truth now: notices loaded, results written, a prober alive and recent.
-
-    503 with the reasons otherwise, always as JSON: a load balancer or a person reads it during an outage.
-    """
-    try:
-        body = _readiness(datetime.now(UTC))
-    except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising
-        body = {"ready": False, "reasons": [f"readiness check failed: {type(exc).__name__}: {exc}"[:300]]}
-    return jsonify(body), 200 if body["ready"] else 503
-
-
-def _readiness(now: datetime) -> dict:
-    config, reasons = runtime.config(), []
-    current = runtime.notices()
-    notices = {"ok": True, "count": len(current.notices), "problems": len(current.problems)}
-    if current.sync:
-        # Which commit is live, and every notice whose newest version is broken (served as it last was).
-        notices |= {key: current.sync.get(key) for key in ("commit", "branch", "synced_at", "held_back")}
-    db = runtime.results()
-    try:
-        last, vantages = db.last_round_time(), db.last_round_by_vantage()
-    except StorageError as exc:
-        last, vantages = None, {}
-        reasons.append(f"results database {db.name} cannot be read: {exc}"[:300])
-    writable = db.writable()
-    if not writable:
-        reasons.append(f"results database {db.name} cannot be written")
-    # Fresh while the quickest check has not missed stale_after_intervals of its rounds.
-    limit = min((c.interval for c in config.checks), default=0) * config.probe.stale_after_intervals
-    age = (now - last).total_seconds() if last else None
-    alive = db.prober_alive()
-    if config.checks:
-        # Probers of a shared database may all run elsewhere: there, fresh rounds are the evidence.
-        if not alive and not (db.shared and age is not None and age <= limit):
-            reasons.append("no prober is running for this results database")
-        if age is None:
-            reasons.append("no probe round has been stored yet")
-        elif age > limit:
-            reasons.append(f"the newest probe round is {age:.0f} s old (limit {limit} s)")
-    return {
-        "ready": not reasons,
-        "reasons": reasons,
-        "notices": notices,
-        "database": {"ok": writable},
-        "probe": {
-            "running": alive,
-            "last_round": _iso(last, UTC),
-            "age_seconds": None if age is None else round(age, 1),
-            "fresh": age is not None and age <= limit,
-            "vantages": {name: _iso(moment, UTC) for name, moment in vantages.items()},
-        },
-    }
-
-
 def init_app(app):
-    """Registers the health and Statuspage API routes."""
+    """Registers the Statuspage API routes."""
     app.register_blueprint(bp)

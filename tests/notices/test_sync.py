@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from mpass_status import runtime
+
 from ..helpers import FIXTURE_NOTICES, build_site, edit, git
 
 SECRET = "jaettu-salaisuus"
@@ -162,7 +164,7 @@ def test_a_burst_of_deliveries_is_one_sync_and_then_refused(site):
     body = b"{}"
     answers = [client.post("/hooks/git", data=body, headers=signed(body)).status_code for _ in range(70)]
     assert answers[:60] == [202] * 60 and set(answers[60:]) == {429}
-    worker = site.extensions["notices_hook"]["worker"]
+    worker = runtime.state(site).hook.worker
     assert wait_for(lambda: worker.runs >= 1)
     time.sleep(1)
     # Sixty wake-ups while the first sync ran are served by one or two runs, never sixty.

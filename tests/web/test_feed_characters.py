@@ -66,7 +66,7 @@ class UncheckedStore:
 
 @pytest.mark.parametrize("path", ["/fi/feed.rss", "/fi/feed.atom", "/sv/feed.rss", "/sv/feed.atom"])
 def test_the_sites_feeds_answer_with_valid_xml_whatever_the_store_holds(app, path):
-    app.extensions["notice_store"] = UncheckedStore([unchecked_notice()])
+    runtime.state(app).notices = UncheckedStore([unchecked_notice()])
     with app.test_client().get(path) as response:
         assert response.status_code == 200
         parsed = feedparser.parse(response.data)

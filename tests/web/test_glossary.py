@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from flask import url_for
 
 from mpass_status.web.export import site_urls
 
@@ -37,9 +36,7 @@ def visible(html: str) -> str:
 def pages(tmp_path_factory):
     app = build_site(tmp_path_factory.mktemp("glossary"), ROOT / "notices")
     client = app.test_client()
-    with app.test_request_context():
-        urls = [url_for(endpoint, **values) for endpoint, values in site_urls()]
-    urls = [url for url in urls if url.startswith(("/fi/", "/sv/"))]
+    urls = [target.url for target in site_urls(app) if target.url.startswith(("/fi/", "/sv/"))]
     found = {}
     for url in urls + ["/fi/ei-sivua/", "/sv/ingen-sida/"]:
         response = client.get(url)

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from mpass_status import runtime
-from mpass_status.web.page_cache import PageCache
 
 from ..helpers import notices_folder
 
@@ -55,26 +54,25 @@ def test_errors_and_other_paths_are_not_cached(client):
 
 
 def test_cached_pages_expire_when_a_notice_starts_or_ends(app):
-    notices = runtime.notices(app)
+    notices, freshness = runtime.notices(app), runtime.state(app).freshness
     start = datetime.fromisoformat("2099-03-14T18:00:00+02:00").timestamp()
     end = datetime.fromisoformat("2099-03-14T20:00:00+02:00").timestamp()
-    cache = PageCache()
-    assert cache.next_boundary(notices, start - 60) == start
-    assert cache.next_boundary(notices, start) == end
-    assert cache.next_boundary(notices, end) == float("inf")
+    assert freshness.next_boundary(notices, start - 60) == start
+    assert freshness.next_boundary(notices, start) == end
+    assert freshness.next_boundary(notices, end) == float("inf")
 
 
 @pytest.mark.parametrize("path", ["/fi/", "/sv/feed.atom", "/fi/calendar.ics", "/api/v2/status.json"])
 def test_a_burst_of_busting_queries_is_answered_from_one_entry(app, client, path):
-    cache = app.extensions["page_cache"]
+    cache = runtime.state(app).page_cache
     assert client.get(path).headers["X-Cache"] == "miss"
-    entries = len(cache._entries)
+    entries = len(cache)
     for n in range(30):
         for query in (f"bust={n}", f"lang=x{n}" if path.startswith("/api/") else f"lang=sv&n={n}"):
             response = client.get(f"{path}?{query}")
             assert (response.status_code, response.headers["X-Cache"]) == (200, "hit"), query
     assert client.head(f"{path}?bust=head").headers["X-Cache"] == "hit"
-    assert len(cache._entries) == entries
+    assert len(cache) == entries
 
 
 def test_the_api_answers_in_the_language_of_the_first_lang_it_is_given(client):

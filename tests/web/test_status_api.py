@@ -6,7 +6,6 @@ import pytest
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
-from mpass_status.web.page_cache import status_version
 
 from ..helpers import notices_folder, write_incident
 
@@ -104,6 +103,21 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
     assert _components(client)[1]["prod-oidc"]["status"] == "operational"
 
 
+def test_a_check_that_sees_a_component_degraded_lists_a_minor_incident_until_it_recovers(site, broker):
+    client = site.test_client()
+    _round(site)
+    broker.set_fault("discovery", "wrong_issuer")
+    _round(site)
+    body, components = _components(client)
+    assert (components["prod-oidc"]["mpass_state"], components["prod-oidc"]["mpass_source"]) == ("degraded", "checks")
+    [incident] = body["incidents"]
+    assert (incident["mpass_source"], incident["impact"], incident["status"]) == ("checks", "minor", "investigating")
+    assert [c["id"] for c in incident["components"]] == ["prod-oidc"]
+    broker.clear()
+    _round(site)
+    assert _components(client)[0]["incidents"] == []
+
+
 def test_staff_notices_win_and_appear_as_incidents_and_maintenances(site, broker):
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     write_incident(notices_folder(site), "2026-01-01-wilma", "incident", "disrupted", "wilma", now - timedelta(hours=1))
@@ -142,16 +156,18 @@ def test_a_hung_broker_never_slows_the_summary(site, broker):
 
 
 def test_a_new_round_changes_the_page_cache_version(site):
-    before = status_version(site)
+    freshness = runtime.state(site).freshness
+    before = freshness.probe_round()
     _round(site)
-    after = status_version(site)
+    after = freshness.probe_round()
     assert before == "None" and after != before
     assert datetime.fromisoformat(after).tzinfo is not None
 
 
 def test_the_status_version_is_read_from_the_database_at_most_once_a_period(make_site, standin_config):
     app = make_site(None, STATUS_CONFIG=str(standin_config.path), STATUS_VERSION_SECONDS=3600)
-    before = status_version(app)
+    freshness = runtime.state(app).freshness
+    before = freshness.probe_round()
     _round(app)
     # Within the period the page cache keeps its version: requests do not query SQLite each time.
-    assert status_version(app) == before
+    assert freshness.probe_round() == before

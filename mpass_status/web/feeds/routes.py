@@ -14,29 +14,23 @@ from mpass_status.web.labels import feed_description, feed_label, feed_name
 from mpass_status.web.language import language_blueprint, preferred_language
 
 bp = language_blueprint("feeds", __name__)
-# Readers may poll every few minutes; a cache in between answers them meanwhile.
-MAX_AGE = 300
 FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom"}
-
-
-def _respond(body: bytes, content_type: str) -> Response:
-    # The page cache renders each feed once per version of the notices and gives it an
-    # ETag (a hash of the bytes) and a Last-Modified, so readers polling often get 304.
-    response = Response(body, content_type=content_type)
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
-    return response
 
 
 @bp.route("/feed.<any(rss, atom):fmt>", defaults={"facet": None, "value": None})
 @bp.route("/feeds/<any(type, group, component):facet>/<value>.<any(rss, atom):fmt>")
 def feed(facet, value, fmt):
+    """Serves a feed of the notices (all, or of one type, group or component) as RSS or Atom."""
     config = runtime.config()
     spec = find_spec(config, facet, value)
     if spec is None:
         abort(404)
     entries = feed_entries(runtime.notices().notices, spec, config)
-    response = _respond(render_entries(entries, spec, fmt, g.lang, config), f"{FORMATS[fmt]}; charset=utf-8")
+    # The page cache renders each feed once per version of the notices and gives it an ETag (a hash of the
+    # bytes); with the Last-Modified below, readers polling often get 304.
+    response = Response(
+        render_entries(entries, spec, fmt, g.lang, config), content_type=f"{FORMATS[fmt]}; charset=utf-8"
+    )
     # From the notices' history, never the time of rendering: every worker and restart agrees.
     response.last_modified = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
     return response
@@ -44,9 +38,10 @@ def feed(facet, value, fmt):
 
 @bp.route("/calendar.ics")
 def calendar():
+    """Serves the calendar of maintenance breaks and changes (iCalendar) in the page's language."""
     config = runtime.config()
     notices = runtime.notices().notices
-    response = _respond(render_calendar(notices, g.lang, config), f"{CALENDAR_MIMETYPE}; charset=utf-8")
+    response = Response(render_calendar(notices, g.lang, config), content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8")
     response.last_modified = calendar_changed(notices)
     return response
 
@@ -64,8 +59,7 @@ class Subscription:
 
 @bp.route("/subscribe/")
 def subscribe():
-    # Every url_for names its language: a static export (Frozen-Flask) rebuilds the URLs it saw
-    # without this request's g.lang.
+    """Lists every feed and the calendar with their addresses, to copy into a feed reader."""
     config, lang = runtime.config(), g.lang
     subscriptions = [
         Subscription(
@@ -114,14 +108,6 @@ def feed_links() -> list[dict]:
         for spec in specs
         for fmt, mimetype in FORMATS.items()
     ]
-
-
-@bp.after_request
-def _open_to_other_origins(response):
-    # Feeds and calendars are public: a dashboard or widget on another site may read them.
-    if response.mimetype != "text/html":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def init_app(app) -> None:
