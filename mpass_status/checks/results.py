@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mpass_status.checks.reasons import reason
+from mpass_status.config.model import CheckKind
 
 
 class Outcome(StrEnum):
@@ -22,8 +23,8 @@ class CheckResult:
 
     time: datetime
     check_id: str
-    # The check's CheckKind, and an Outcome; read back from a store they are their text, which compares equal.
-    kind: str
+    # Read back from a store, kind and outcome are their text, which compares equal to the enum's member.
+    kind: CheckKind
     component: str
     environment: str
     target: str

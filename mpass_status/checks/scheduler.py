@@ -14,6 +14,7 @@ from collections import deque
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from mpass_status.checks.results import Outcome
 from mpass_status.checks.runner import probe_round
 from mpass_status.checks.store import ResultsStore, StorageError
 from mpass_status.checks.thresholds import streak
@@ -83,7 +84,7 @@ class Schedule:
         started_failing = set()
         for result in results:
             history = self.outcomes.setdefault(result.check_id, {}).setdefault(result.component, deque(maxlen=keep))
-            if result.outcome == "failed" and (not history or history[-1] != "failed"):
+            if result.outcome == Outcome.FAILED and (not history or history[-1] != Outcome.FAILED):
                 started_failing.add(result.check_id)
             history.append(result.outcome)
         for check_id in {r.check_id for r in results}:
