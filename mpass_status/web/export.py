@@ -26,8 +26,7 @@ from mpass_status.notices.model import TYPES
 from mpass_status.web.export_signal import ENVIRON_KEY
 from mpass_status.web.feeds.catalog import feed_specs
 from mpass_status.web.feeds.render import FORMATS
-from mpass_status.web.routes import Export as Exported
-from mpass_status.web.routes import route, undeclared
+from mpass_status.web.routes import ExportClass, route, undeclared
 
 # The static export's "/" cannot read a cookie or Accept-Language: it sends the reader to the first language.
 INDEX_TEMPLATE = """<!doctype html>
@@ -112,7 +111,7 @@ def _exported_rules(app: Flask) -> dict[str, list]:
     found: dict[str, list] = {}
     for rule in app.url_map.iter_rules():
         declared = route(rule.endpoint)
-        if declared and declared.export is Exported.EXPORTED and "GET" in rule.methods:
+        if declared and declared.export is ExportClass.EXPORTED and "GET" in rule.methods:
             found.setdefault(rule.endpoint, []).append(rule)
     return found
 

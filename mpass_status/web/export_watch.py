@@ -137,8 +137,8 @@ def supervise(make_app, destination: Path, stop: threading.Event, lock: FolderLo
 def start_background(make_app, destination) -> threading.Thread:
     """Starts a watcher thread for destination in this process, on an app of its own from make_app().
 
-    The export renders every page at once after a notice change: an app of its own keeps that work, and
-    its memory, out of the page cache that serves this process's readers.
+    The watcher asks its app's notices folder as often as it polls: an app of its own leaves the one that
+    serves this process's readers as it is.
     """
     stop = threading.Event()
     folder = Path(destination).resolve()

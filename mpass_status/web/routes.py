@@ -27,7 +27,7 @@ class Lifetime(StrEnum):
     OWN = "own"
 
 
-class Export(StrEnum):
+class ExportClass(StrEnum):
     """Whether the static export holds an endpoint's URLs."""
 
     EXPORTED = "exported"
@@ -42,7 +42,7 @@ class Route:
     """An endpoint's class: its cache lifetime, whether other origins may read it, whether it is exported."""
 
     lifetime: Lifetime
-    export: Export
+    export: ExportClass
     cors: bool = False
 
     @property
@@ -53,18 +53,18 @@ class Route:
     @property
     def changes_with_rounds(self) -> bool:
         """Tells whether a probe round changes its exported files (they show check results)."""
-        return self.lifetime is Lifetime.LIVE and self.export is Export.EXPORTED
+        return self.lifetime is Lifetime.LIVE and self.export is ExportClass.EXPORTED
 
 
 # The classes the site's endpoints fall in.
-LIVE_PAGE = Route(Lifetime.LIVE, Export.EXPORTED)
-PAGE = Route(Lifetime.LASTING, Export.EXPORTED)
-FEED = Route(Lifetime.FEED, Export.EXPORTED, cors=True)
-API = Route(Lifetime.LIVE, Export.EXPORTED, cors=True)
-FILE = Route(Lifetime.OWN, Export.EXPORTED)
-SERVER = Route(Lifetime.OWN, Export.LIVE_ONLY)
-SWITCH = Route(Lifetime.NEVER, Export.LIVE_ONLY)
-HEALTH = Route(Lifetime.NEVER, Export.NEVER)
+LIVE_PAGE = Route(Lifetime.LIVE, ExportClass.EXPORTED)
+PAGE = Route(Lifetime.LASTING, ExportClass.EXPORTED)
+FEED = Route(Lifetime.FEED, ExportClass.EXPORTED, cors=True)
+API = Route(Lifetime.LIVE, ExportClass.EXPORTED, cors=True)
+FILE = Route(Lifetime.OWN, ExportClass.EXPORTED)
+SERVER = Route(Lifetime.OWN, ExportClass.LIVE_ONLY)
+SWITCH = Route(Lifetime.NEVER, ExportClass.LIVE_ONLY)
+HEALTH = Route(Lifetime.NEVER, ExportClass.NEVER)
 
 # Endpoint (or blueprint, for all of its endpoints) -> its class.
 ROUTES: dict[str, Route] = {

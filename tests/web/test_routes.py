@@ -2,7 +2,7 @@
 follow what it declares."""
 
 from mpass_status.web.export import missing_endpoints
-from mpass_status.web.routes import Export, Lifetime, route, undeclared
+from mpass_status.web.routes import ExportClass, Lifetime, route, undeclared
 
 
 def test_every_endpoint_of_the_site_is_declared(app):
@@ -19,7 +19,7 @@ def test_a_route_added_without_a_declaration_is_named(app):
 def test_a_blueprint_declaration_covers_its_endpoints_and_an_endpoint_its_own():
     assert route("status_api.incidents") == route("status_api.summary") and route("status_api.summary").cors
     assert route("pages.front").lifetime is Lifetime.LIVE and route("pages.notice").lifetime is Lifetime.LASTING
-    assert route("readiness.readyz").export is Export.NEVER and not route("readiness.readyz").kept
+    assert route("readiness.readyz").export is ExportClass.NEVER and not route("readiness.readyz").kept
     assert route("pages") is None and route(None) is None
 
 
