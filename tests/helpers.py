@@ -77,6 +77,17 @@ def build_site(folder: Path, notices: Path | None = FIXTURE_NOTICES, **settings)
     return create_app({**base, **settings})
 
 
+def wait_for(condition, timeout: float = 15.0, step: float = 0.1):
+    """Polls condition until it returns something true or timeout seconds pass; returns its last value.
+
+    The one way a test waits for something to happen (a thread, a process, a file): `assert wait_for(...)`.
+    """
+    deadline = time.monotonic() + timeout
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(step)
+    return value
+
+
 class QuietHandler(WSGIRequestHandler):
     """Keeps the test output free of one log line per request."""
 

@@ -7,7 +7,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from mpass_status.standin.config import write_standin_config
 
-from ..helpers import ROOT
+from ..helpers import ROOT, wait_for
 
 BIN = Path(sys.executable).parent
 # Short intervals, so a test sees in seconds what a deployment sees in a minute.
@@ -91,7 +90,7 @@ def gunicorn(env: dict, log: Path, workers: int = 2):
     env = dict(env, STATUS_PROBE="1", BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
     with running([str(BIN / "gunicorn"), "app:create_app()"], env, log) as process:
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: answer(base + "/healthz")[0] == 200 or process.poll() is not None, 30)
+        wait_for(lambda: answer(base + "/healthz")[0] == 200 or process.poll() is not None, 30)
         assert process.poll() is None, log.read_text()
         yield base
 
@@ -117,16 +116,6 @@ def answer(url: str) -> tuple[int, bytes]:
 def answer_json(url: str) -> tuple[int, dict]:
     status, body = answer(url)
     return status, json.loads(body) if body else {}
-
-
-def wait_until(condition, seconds: float, step: float = 0.2):
-    """Polls condition until it returns something true or seconds pass; returns its last value."""
-    deadline = time.monotonic() + seconds
-    value = condition()
-    while not value and time.monotonic() < deadline:
-        time.sleep(step)
-        value = condition()
-    return value
 
 
 def states(summary: dict) -> dict[str, str]:

@@ -11,11 +11,11 @@ from pathlib import Path
 from bench.live import whole
 from mpass_status import runtime
 from mpass_status.checks.results import CheckResult
-from mpass_status.web.export import Export
-from mpass_status.web.routes import route
+from mpass_status.web.export import Export, is_live
+from mpass_status.web.page_cache import status_version
 
-from ..helpers import FIXTURE_NOTICES
-from .support import BIN, answer, fast_config, gunicorn, refuse, running, site_env, wait_until
+from ..helpers import FIXTURE_NOTICES, wait_for
+from .support import BIN, answer, fast_config, gunicorn, refuse, running, site_env
 
 NOTICE = "2025-05-06-ruotsi-puuttuu"
 
@@ -68,18 +68,17 @@ def test_a_pass_writes_only_changed_files_and_removes_a_withdrawn_notice(make_si
     again = export.live()
     assert again.rendered > 0 and again.rendered < first.rendered
     assert not [name for name in again.written if "/notices/" in name]
-    assert route("status_api.summary").changes_with_rounds and route("pages.front").changes_with_rounds
-    assert not route("pages.notice").changes_with_rounds
+    assert is_live("status_api.summary") and is_live("pages.front") and not is_live("pages.notice")
     # A probe round changes the live files only.
     failing_round(runtime.results(app), "prod-oidc", datetime.now(UTC))
-    runtime.state(app).freshness.probe_round(fresh=True)
+    status_version(app, fresh=True)
     after_round = export.live()
     assert "api/v2/summary.json" in after_round.written and "fi/index.html" in after_round.written
     assert not [name for name in after_round.written if "/notices/" in name or "archive" in name]
     # One notice edited: its pages are rendered again, no other notice's.
     notices = Path(app.config["NOTICES_DIR"])
     retitle(notices, "Uudet testitunnukset")
-    runtime.state(app).notices.check_at_least_every(0)
+    runtime.notice_store(app).check_seconds = 0
     edited = export.notices_changed()
     assert {f"fi/notices/{NOTICE}/index.html", f"sv/notices/{NOTICE}/index.html"} <= set(edited.written)
     assert not [u for u in edited.urls if "/notices/" in u and NOTICE not in u]
@@ -111,14 +110,14 @@ def test_flask_freeze_watch_follows_rounds_and_notice_edits_with_no_torn_file(ma
     with running(args, env, tmp_path / "freeze.log") as process:
         front = folder / "api" / "v2" / "summary.json"
         # The first full pass ends with the error pages.
-        assert wait_until((folder / "404.html").is_file, 60), (tmp_path / "freeze.log").read_text()
+        assert wait_for((folder / "404.html").is_file, 60), (tmp_path / "freeze.log").read_text()
         reader = Reader(folder)
         reader.start()
         # A notice edit reaches its exported page within seconds.
         retitle(notices, "Tunnukset vaihdettu")
         edited_at = time.monotonic()
         page = folder / "fi" / "notices" / NOTICE / "index.html"
-        assert wait_until(lambda: "Tunnukset vaihdettu" in page.read_text(encoding="utf-8"), 15)
+        assert wait_for(lambda: "Tunnukset vaihdettu" in page.read_text(encoding="utf-8"), 15)
         notice_lag = time.monotonic() - edited_at
         # A round of failures does the same for the live pages.
         before = json.loads(front.read_bytes())["components"]
@@ -130,13 +129,14 @@ def test_flask_freeze_watch_follows_rounds_and_notice_edits_with_no_torn_file(ma
             found = {c["id"]: c["status"] for c in json.loads(front.read_bytes())["components"]}
             return found.get("prod-oidc") == "major_outage"
 
-        assert wait_until(prod_oidc_state, 15), before
+        assert wait_for(prod_oidc_state, 15), before
         round_lag = time.monotonic() - landed_at
         # A second watcher of the same folder waits instead of writing beside the first.
         second_log = tmp_path / "second.log"
         with running(args, env, second_log):
-            assert wait_until(lambda: "waiting to take over" in second_log.read_text(), 20)
-        time.sleep(1)
+            assert wait_for(lambda: "waiting to take over" in second_log.read_text(), 20)
+        # The reader goes on through the second watcher's exit until it has read enough to tell.
+        assert wait_for(lambda: reader.reads > 200, 30), reader.reads
         reader.stop.set()
         reader.join(10)
         assert process.poll() is None
@@ -166,14 +166,14 @@ def test_gunicorn_with_status_export_keeps_the_folder_current_as_the_broker_fail
                 return {}
 
         checked = ("prod-oidc", "prod-saml", "test-oidc", "test-saml")
-        assert wait_until(lambda: {exported_states().get(c) for c in checked} == {"operational"}, 30), exported_states()
+        assert wait_for(lambda: {exported_states().get(c) for c in checked} == {"operational"}, 30), exported_states()
         reader = Reader(folder)
         reader.start()
         refuse(production)
-        assert wait_until(lambda: exported_states().get("prod-oidc") == "major_outage", 30), exported_states()
+        assert wait_for(lambda: exported_states().get("prod-oidc") == "major_outage", 30), exported_states()
         # Each file is whole; the pass writes the JSON before the pages, so the page follows within the pass.
         front = folder / "fi" / "index.html"
-        assert wait_until(lambda: "Kirjautuminen ei onnistu" in front.read_text(encoding="utf-8"), 10)
+        assert wait_for(lambda: "Kirjautuminen ei onnistu" in front.read_text(encoding="utf-8"), 10)
         # The exported copy and the live site say the same.
         live = json.loads(answer(base + "/api/v2/summary.json")[1])
         assert {c["id"]: c["status"] for c in live["components"] if not c["group"]} == exported_states()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from .support import BIN, answer, answer_json, fast_config, free_port, rounds, running, site_env, wait_until
+from ..helpers import wait_for
+from .support import BIN, answer, answer_json, fast_config, free_port, rounds, running, site_env
 
 
 @pytest.mark.parametrize("value, probing", [("0", False), ("1", True)])
@@ -16,11 +17,11 @@ def test_status_probe_zero_starts_no_prober_and_one_does(tmp_path, broker, test_
     log = tmp_path / "site.log"
     with running([str(BIN / "flask"), "--app", "app", "run", "--port", str(port)], env, log) as process:
         base = f"http://127.0.0.1:{port}"
-        assert wait_until(lambda: answer(base + "/healthz")[0] == 200 or process.poll() is not None, 30)
+        assert wait_for(lambda: answer(base + "/healthz")[0] == 200 or process.poll() is not None, 30)
         assert process.poll() is None, log.read_text()
         if probing:
             # The prober holds its lock and stores rounds; readiness says so.
-            assert wait_until(lambda: rounds(database) >= 1, 30), log.read_text()
+            assert wait_for(lambda: rounds(database) >= 1, 30), log.read_text()
             _, ready = answer_json(base + "/readyz")
             assert ready["probe"]["running"] is True
         else:

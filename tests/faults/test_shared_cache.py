@@ -7,13 +7,12 @@ app sees at most one request per address per max-age.
 import os
 import re
 import subprocess
-import time
 import urllib.request
 
 from bench import nginx
 
-from ..helpers import FIXTURE_NOTICES
-from .support import fast_config, free_port, gunicorn, running, site_env, wait_until
+from ..helpers import FIXTURE_NOTICES, wait_for
+from .support import fast_config, free_port, gunicorn, running, site_env
 
 # path: the max-age its kind is given (cache_policy.py, feeds)
 PATHS = {"/fi/": 15, "/fi/notices/2019-11-20-tunnistushairio/": 300, "/sv/feed.atom": 300, "/api/v2/summary.json": 15}
@@ -29,7 +28,7 @@ def test_nginx_keeps_every_page_and_the_app_sees_one_request_per_address(tmp_pat
         conf = nginx.write_conf(tmp_path, [nginx.proxy_cache_server(tmp_path, port, app)], workers=1)
         with running(["nginx", "-c", str(conf), "-g", "daemon off;"], dict(os.environ), tmp_path / "nginx.log"):
             cache = f"http://127.0.0.1:{port}"
-            assert wait_until(lambda: _status(cache + "/healthz") == 200, 10)
+            assert wait_for(lambda: _status(cache + "/healthz") == 200, 10)
             before = log.read_text()
             for path in PATHS:
                 with urllib.request.urlopen(cache + path, timeout=10) as response:
@@ -41,7 +40,8 @@ def test_nginx_keeps_every_page_and_the_app_sees_one_request_per_address(tmp_pat
                 )
                 assert done.returncode == 0 and "Non-2xx" not in done.stdout, done.stdout
                 assert int(re.search(r"(\d+) requests in", done.stdout).group(1)) > 100, done.stdout
-            time.sleep(0.5)
+            # gunicorn logs a request once it has answered it: every address's first fill is there by now.
+            assert wait_for(lambda: all(f"GET {p} HTTP" in log.read_text()[len(before) :] for p in PATHS), 10)
             seen = log.read_text()[len(before) :]
     elapsed = SECONDS * len(PATHS) + 5
     for path, max_age in PATHS.items():

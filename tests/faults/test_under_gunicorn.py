@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from ..helpers import FIXTURE_NOTICES, write
+from ..helpers import FIXTURE_NOTICES, wait_for, write
 from .support import (
     answer,
     answer_json,
@@ -22,7 +22,6 @@ from .support import (
     site_env,
     states,
     tmpfs,
-    wait_until,
 )
 
 PRODUCTION = ("prod-oidc", "prod-saml")
@@ -38,15 +37,15 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
     # No notices: what the pages say comes from the checks alone.
     (tmp_path / "notices").mkdir()
     with gunicorn(site_env(config, tmp_path / "notices", database), tmp_path / "gunicorn.log") as base:
-        ready = wait_until(lambda: answer(base + "/readyz")[0] == 200, 20)
+        ready = wait_for(lambda: answer(base + "/readyz")[0] == 200, 20)
         assert ready, answer(base + "/readyz")
-        assert wait_until(
+        assert wait_for(
             lambda: set(states(answer_json(base + "/api/v2/summary.json")[1]).values()) == {"operational"}, 20
         )
 
         refuse(production)
         refused_at = time.monotonic()
-        down = wait_until(
+        down = wait_for(
             lambda: all(states(answer_json(base + "/api/v2/summary.json")[1])[c] == "major_outage" for c in PRODUCTION),
             30,
         )
@@ -68,10 +67,10 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
         assert holder is not None
         os.kill(holder, signal.SIGKILL)
         killed_at = time.monotonic()
-        successor = wait_until(lambda: (lock_holder(lock) or holder) != holder and lock_holder(lock), 20)
+        successor = wait_for(lambda: (lock_holder(lock) or holder) != holder and lock_holder(lock), 20)
         assert successor, "no worker took the prober's lock"
         last = answer_json(base + "/readyz")[1]["probe"]["last_round"]
-        assert wait_until(lambda: answer_json(base + "/readyz")[1]["probe"]["last_round"] != last, 15)
+        assert wait_for(lambda: answer_json(base + "/readyz")[1]["probe"]["last_round"] != last, 15)
         assert answer(base + "/readyz")[0] == 200
         assert time.monotonic() - killed_at < 30
 
@@ -88,7 +87,7 @@ def test_a_corrupt_database_at_start_is_moved_aside_and_a_broken_notice_hides_no
     config = fast_config(tmp_path, broker, test_broker, references, database)
     log = tmp_path / "gunicorn.log"
     with gunicorn(site_env(config, notices, database), log) as base:
-        assert wait_until(lambda: answer(base + "/readyz")[0] == 200, 20), answer(base + "/readyz")
+        assert wait_for(lambda: answer(base + "/readyz")[0] == 200, 20), answer(base + "/readyz")
         aside = list(database.parent.glob("status.sqlite3.corrupt-*"))
         assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not an SQLite")
         assert "is corrupt" in log.read_text() and str(aside[0].name) in log.read_text()

@@ -11,18 +11,8 @@ from mpass_status import runtime
 from mpass_status.checks.scheduler import watch
 from mpass_status.standin.config import write_standin_config
 
-from .support import (
-    BIN,
-    ROOT,
-    fast_config,
-    refuse,
-    rounds,
-    site_env,
-    states,
-    tmpfs,
-    wait_until,
-    watching,
-)
+from ..helpers import wait_for
+from .support import BIN, ROOT, fast_config, refuse, rounds, site_env, states, tmpfs, watching
 
 
 def summary_of(client) -> dict:
@@ -40,7 +30,7 @@ def watched_until_operational(tmp_path, make_site, brokers, references):
     config = fast_config(tmp_path, *brokers, references, database)
     client = make_site(None, STATUS_CONFIG=str(config), DATABASE=str(database)).test_client()
     with watching(site_env(config, tmp_path / "none", database), tmp_path / "watch.log"):
-        assert wait_until(lambda: set(component_states(client).values()) == {"operational"}, 20)
+        assert wait_for(lambda: set(component_states(client).values()) == {"operational"}, 20)
         yield client
 
 
@@ -51,7 +41,7 @@ def test_both_environments_refusing_while_the_references_answer_is_down_everywhe
         for broker in brokers:
             refuse(broker)
         started = time.monotonic()
-        assert wait_until(lambda: set(component_states(client).values()) == {"major_outage"}, 30), component_states(
+        assert wait_for(lambda: set(component_states(client).values()) == {"major_outage"}, 30), component_states(
             client
         )
         took = time.monotonic() - started
@@ -70,10 +60,11 @@ def test_nothing_answering_not_even_the_references_is_unknown_and_says_why_every
         for reference in references:
             reference.refuse()
         cut_at = time.monotonic()
-        assert wait_until(lambda: summary_of(client)["status"]["mpass_cause"] == "network_down", 20)
+        assert wait_for(lambda: summary_of(client)["status"]["mpass_cause"] == "network_down", 20)
         # As soon as each check has run once more (2-second intervals, staggered), not after the thresholds.
         assert time.monotonic() - cut_at < 8
-        # Rounds keep landing while nothing answers: it stays unknown, never down and never green.
+        # Rounds keep landing while nothing answers: it stays unknown, never down and never green. How long it
+        # lasts is what is tested: 4 s of 2-second intervals and 1-second retries pass failures_to_down (3).
         time.sleep(4)
         body = summary_of(client)
         # The site itself is sound and tells what it knows: ready.
@@ -101,16 +92,17 @@ def test_a_database_locked_longer_than_a_round_loses_no_round_and_the_watch_says
     client = make_site(None, STATUS_CONFIG=str(config), DATABASE=str(database)).test_client()
     log = tmp_path / "watch.log"
     with watching(site_env(config, tmp_path / "none", database), log) as process:
-        assert wait_until(lambda: database.exists() and rounds(database) >= 2, 20)
+        assert wait_for(lambda: database.exists() and rounds(database) >= 2, 20)
         holder = sqlite3.connect(database, timeout=1)
         holder.execute("BEGIN EXCLUSIVE")
         locked_at, before = time.monotonic(), rounds(database)
         try:
-            assert wait_until(lambda: "cannot write results" in log.read_text(), 20), log.read_text()
+            assert wait_for(lambda: "cannot write results" in log.read_text(), 20), log.read_text()
             # The pages still read the file (WAL readers are not blocked), and readiness says what is wrong.
             assert client.get("/fi/").status_code == 200
             ready = client.get("/readyz")
             assert ready.status_code == 503 and any("cannot be written" in r for r in ready.get_json()["reasons"])
+            # Locked for 12 s, six rounds' worth: the length of the outage is what is tested.
             time.sleep(max(0.0, 12 - (time.monotonic() - locked_at)))
         finally:
             holder.rollback()
@@ -118,8 +110,8 @@ def test_a_database_locked_longer_than_a_round_loses_no_round_and_the_watch_says
         held = time.monotonic() - locked_at
         assert process.poll() is None, log.read_text()
         # The rounds probed while the file was locked are written once it is free.
-        assert wait_until(lambda: rounds(database) >= before + int(held / 2) - 1, 20), (rounds(database), before)
-        assert wait_until(lambda: "writable again" in log.read_text(), 10)
+        assert wait_for(lambda: rounds(database) >= before + int(held / 2) - 1, 20), (rounds(database), before)
+        assert wait_for(lambda: "writable again" in log.read_text(), 10)
     assert "Traceback" not in log.read_text()
 
 
@@ -131,7 +123,7 @@ def test_a_full_disk_is_survived_and_the_watch_goes_on_when_space_returns(
         config = fast_config(tmp_path, broker, test_broker, references, database)
         log = tmp_path / "watch.log"
         with watching(site_env(config, tmp_path / "none", database), log) as process:
-            assert wait_until(lambda: database.exists() and rounds(database) >= 1, 20)
+            assert wait_for(lambda: database.exists() and rounds(database) >= 1, 20)
             filler = disk / "filler"
             with filler.open("wb", buffering=0) as out:
                 try:
@@ -139,11 +131,11 @@ def test_a_full_disk_is_survived_and_the_watch_goes_on_when_space_returns(
                         out.write(b"\0" * 4096)
                 except OSError:
                     pass  # The disk is full.
-            assert wait_until(lambda: "cannot write results" in log.read_text(), 60), log.read_text()
+            assert wait_for(lambda: "cannot write results" in log.read_text(), 60), log.read_text()
             assert process.poll() is None
             before = rounds(database)
             filler.unlink()
-            assert wait_until(lambda: rounds(database) > before, 30), log.read_text()
+            assert wait_for(lambda: rounds(database) > before, 30), log.read_text()
             assert "writable again" in log.read_text()
         client = make_site(None, STATUS_CONFIG=str(config), DATABASE=str(database)).test_client()
         assert client.get("/fi/").status_code == 200
@@ -169,12 +161,12 @@ def test_production_refused_is_down_within_90_seconds_with_the_default_schedule(
     prober = threading.Thread(target=watch, args=(runtime.config(site), runtime.results(site), stop))
     prober.start()
     try:
-        assert wait_until(lambda: set(component_states(client).values()) == {"operational"}, 20)
-        # Not right after a round: somewhere in the schedule, as a real fault comes.
+        assert wait_for(lambda: set(component_states(client).values()) == {"operational"}, 20)
+        # Not right after a round: somewhere in the schedule, as a real fault comes (the moment is what is tested).
         time.sleep(7)
         refuse(brokers[0])
         refused_at = time.monotonic()
-        down = wait_until(
+        down = wait_for(
             lambda: {component_states(client)[c] for c in ("prod-oidc", "prod-saml")} == {"major_outage"}, 95, 0.5
         )
         took = time.monotonic() - refused_at
@@ -212,13 +204,13 @@ def test_a_second_watch_waits_for_the_first_and_takes_over_when_it_stops(
     config = fast_config(tmp_path, broker, test_broker, references, database)
     env = site_env(config, tmp_path / "none", database)
     with watching(env, tmp_path / "first.log") as first:
-        assert wait_until(lambda: database.exists() and rounds(database) >= 1, 20)
+        assert wait_for(lambda: database.exists() and rounds(database) >= 1, 20)
         with watching(env, tmp_path / "second.log") as second:
-            said = wait_until(lambda: "waiting to take over" in (tmp_path / "second.log").read_text(), 10)
+            said = wait_for(lambda: "waiting to take over" in (tmp_path / "second.log").read_text(), 10)
             assert said, (tmp_path / "second.log").read_text()
             assert "CHECK" not in (tmp_path / "second.log").read_text()
             first.terminate()
             first.wait(timeout=15)
             # The second watch probes on within the standby pause.
-            assert wait_until(lambda: "CHECK" in (tmp_path / "second.log").read_text(), 15)
+            assert wait_for(lambda: "CHECK" in (tmp_path / "second.log").read_text(), 15)
             assert second.poll() is None

@@ -7,9 +7,6 @@ import sys
 
 import yaml
 
-from mpass_status.notices.cli import _github
-from mpass_status.problems import Problem
-
 from ..helpers import ROOT, VALID, notices_folder, write
 
 
@@ -33,11 +30,18 @@ def test_github_annotations_name_file_and_line(make_site):
     ]
 
 
-def test_github_commands_escape_what_would_end_them():
-    problem = Problem("notices/a,b:c.md", 3, "100% wrong\nsecond line")
-    assert _github(problem) == (
-        "::error file=notices/a%2Cb%3Ac.md,line=3,title=flask notices check::100%25 wrong%0Asecond line"
-    )
+def test_github_commands_escape_what_would_end_them(make_site):
+    # A comma or colon would end the file property, a line break the command; % starts GitHub's own escapes.
+    app = make_site(None)
+    folder = notices_folder(app)
+    write(folder, VALID, name="2024-02-02-a,b:c.md")
+    write(folder, VALID.replace("severity: down", 'severity: "100%\\nrikki"'), name="2024-02-03-sata.md")
+    result = app.test_cli_runner().invoke(args=["notices", "check", "--format", "github"])
+    assert result.exit_code == 1
+    name, severity = result.stdout.splitlines()
+    assert name.startswith("::error file=notices/2024-02-02-a%2Cb%3Ac.md,line=1,title=flask notices check::the file")
+    assert severity.startswith("::error file=notices/2024-02-03-sata.md,line=3,title=flask notices check::")
+    assert "::severity 100%25%0Arikki is unknown;" in severity
 
 
 def test_gitlab_code_quality_report(make_site):
