@@ -7,7 +7,7 @@ it is imported only for a postgresql:// URL, so a site on SQLite never loads the
 
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -183,9 +183,8 @@ class AdvisoryLock:
         once finds it free (the server ends a closed session's backend, and its locks, a moment later)."""
         if self._connection is not None:
             high, low = _lock_key(self.vantage)
-            try:
+            # A connection already broken holds nothing: the server ended its session.
+            with suppress(psycopg.Error):
                 self._connection.execute("SELECT pg_advisory_unlock(%s)", ((high << 32) | low,))
-            except psycopg.Error:
-                pass  # a connection already broken holds nothing: the server ended its session
             self._connection.close()
             self._connection = None
