@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     line per mistake (SystemExit, so `flask`, gunicorn and tests all see it).
     """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
-    app.config.from_mapping(PROJECT_ROOT=ROOT, **defaults(ROOT))
+    app.config.from_mapping(defaults(ROOT))
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)

@@ -142,7 +142,6 @@ class Settings:
     notices_per_page: int
 
 
-
 def defaults(root: Path) -> dict[str, Any]:
     """Returns every setting's default, as app.config keys, for a site whose files lie in root."""
     found = {setting.key: setting.default for setting in SETTINGS}

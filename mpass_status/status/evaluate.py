@@ -7,21 +7,21 @@ from mpass_status.checks.reasons import reason
 from mpass_status.checks.results import CheckResult, Outcome
 from mpass_status.checks.thresholds import streak
 from mpass_status.config import SiteConfig
-from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, severity_state, worst
+from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, State, severity_state, worst
 from mpass_status.status.uptime import daily_series, outage_windows, uptimes, with_outages
 
 
 @dataclass(frozen=True)
 class ComponentStatus:
     component: str
-    state: str
+    state: State
     source: str  # "checks" or "staff"
     code: str
     params: dict = field(default_factory=dict)
     notice_id: str | None = None
     severity: str | None = None
     # What the automatic checks say, also when staff state takes precedence.
-    checks_state: str | None = None
+    checks_state: State | None = None
     evidence_time: datetime | None = None
     # Since when the checks have said what they say now (None: not within the results held).
     since: datetime | None = None
@@ -60,7 +60,7 @@ class LiveStatus:
     """The state of every component and of the whole service at one moment."""
 
     time: datetime
-    state: str
+    state: State
     last_round: datetime | None
     components: dict[str, ComponentStatus]
     # Why the state is unknown (a reason code of UNKNOWN_CAUSES), else None.
@@ -76,15 +76,15 @@ class LiveStatus:
 
         Critical is kept for the broker itself down in production: every login of every school fails.
         """
-        if self.state == "down" and self.production_down:
+        if self.state == State.DOWN and self.production_down:
             return "critical"
         return INDICATORS[self.state][0]
 
     @property
     def description(self) -> str:
         """Returns Statuspage's English description of the overall state, saying why when it is unknown."""
-        if self.state == "unknown":
-            return UNKNOWN_DESCRIPTIONS.get(self.cause, INDICATORS["unknown"][1])
+        if self.state == State.UNKNOWN:
+            return UNKNOWN_DESCRIPTIONS.get(self.cause, INDICATORS[State.UNKNOWN][1])
         return INDICATORS[self.state][1]
 
 
@@ -113,14 +113,18 @@ def verdict_since(results, probe) -> datetime | None:
         )
         newest = decided[end - 1].outcome
         verdicts.append(
-            "down" if down else "degraded" if newest in (Outcome.FAILED, Outcome.DEGRADED) else "operational"
+            State.DOWN
+            if down
+            else State.DEGRADED
+            if newest in (Outcome.FAILED, Outcome.DEGRADED)
+            else State.OPERATIONAL
         )
     if not verdicts:
         return None
     start = len(verdicts) - 1
     while start > 0 and verdicts[start - 1] == verdicts[-1]:
         start -= 1
-    if verdicts[-1] == "down":
+    if verdicts[-1] == State.DOWN:
         # Down since the first failure of the run that reached the threshold, not since the threshold.
         while start > 0 and decided[start - 1].outcome == Outcome.FAILED:
             start -= 1
@@ -131,25 +135,27 @@ def verdict_since(results, probe) -> datetime | None:
 def check_status(component, results, interval, probe, now) -> ComponentStatus:
     """Returns the state one check's results (oldest first) give a component."""
     if not results:
-        return ComponentStatus(component, "unknown", "checks", "no_results")
+        return ComponentStatus(component, State.UNKNOWN, "checks", "no_results")
     newest = results[-1]
     if now - newest.time > timedelta(seconds=interval * probe.stale_after_intervals):
         return ComponentStatus(
             component,
-            "unknown",
+            State.UNKNOWN,
             "checks",
             "stale",
             {"time": newest.time.isoformat(timespec="seconds")},
             evidence_time=newest.time,
         )
     if newest.outcome == Outcome.UNKNOWN:
-        return ComponentStatus(component, "unknown", "checks", newest.code, newest.params, evidence_time=newest.time)
+        return ComponentStatus(
+            component, State.UNKNOWN, "checks", newest.code, newest.params, evidence_time=newest.time
+        )
     down, _failures, successes = streak([r.outcome for r in results], probe.failures_to_down, probe.successes_to_up)
     since = verdict_since(results, probe)
     if down and newest.outcome != Outcome.FAILED:
         return ComponentStatus(
             component,
-            "down",
+            State.DOWN,
             "checks",
             "recovering",
             {"successes": successes, "needed": probe.successes_to_up},
@@ -157,12 +163,12 @@ def check_status(component, results, interval, probe, now) -> ComponentStatus:
             since=since,
         )
     if down:
-        state = "down"
+        state = State.DOWN
     elif newest.outcome in (Outcome.FAILED, Outcome.DEGRADED):
         # Fewer failures than the threshold: trouble, not yet an outage.
-        state = "degraded"
+        state = State.DEGRADED
     else:
-        state = "operational"
+        state = State.OPERATIONAL
     return ComponentStatus(
         component, state, "checks", newest.code, newest.params, evidence_time=newest.time, since=since
     )
@@ -190,13 +196,13 @@ def agreed(component, seen: dict, quorum: int) -> ComponentStatus:
     """
     times = [s.evidence_time for s in seen.values() if s.evidence_time]
     newest = max(times) if times else None
-    fresh = {vantage: status for vantage, status in seen.items() if status.state != "unknown"}
+    fresh = {vantage: status for vantage, status in seen.items() if status.state != State.UNKNOWN}
     if not fresh:
         # None knows: say why as the most telling of them, as the overall state does.
         cause = unknown_cause(seen)
         return replace(next(s for s in seen.values() if s.code == cause), evidence_time=newest)
     needed = quorum or len(fresh) // 2 + 1
-    down = sorted(vantage for vantage, status in fresh.items() if status.state == "down")
+    down = sorted(vantage for vantage, status in fresh.items() if status.state == State.DOWN)
     if len(down) >= needed:
         starts = sorted(fresh[v].since for v in down if fresh[v].since)
         # Down since the quorum was reached: when the needed-th of them began to see it.
@@ -204,7 +210,7 @@ def agreed(component, seen: dict, quorum: int) -> ComponentStatus:
         return replace(fresh[down[0]], evidence_time=newest, since=since)
     if down:
         return ComponentStatus(
-            component, "degraded", "checks", "failing_from", {"vantage": ", ".join(down)}, evidence_time=newest
+            component, State.DEGRADED, "checks", "failing_from", {"vantage": ", ".join(down)}, evidence_time=newest
         )
     worst_one = max(fresh.values(), key=lambda s: STATES.index(s.state))
     return replace(worst_one, evidence_time=newest)
@@ -225,7 +231,7 @@ def component_states(component_ids, results_by_component, checks, probe, now) ->
             for check_id in covering.get(component, [])
         ]
         if not candidates:
-            states[component] = ComponentStatus(component, "unknown", "checks", "no_results")
+            states[component] = ComponentStatus(component, State.UNKNOWN, "checks", "no_results")
             continue
         worst_one = max(candidates, key=lambda s: STATES.index(s.state))
         times = [s.evidence_time for s in candidates if s.evidence_time]
@@ -245,7 +251,7 @@ def apply_notices(states: dict, notices, now) -> dict:
             chosen = max(incidents, key=lambda n: STATES.index(severity_state(n.severity)))
             state, severity = severity_state(chosen.severity), chosen.severity
         elif maintenance:
-            chosen, state, severity = maintenance[0], "maintenance", None
+            chosen, state, severity = maintenance[0], State.MAINTENANCE, None
         else:
             continue
         result[component] = replace(
@@ -264,7 +270,7 @@ def apply_notices(states: dict, notices, now) -> dict:
 
 def unknown_cause(states: dict) -> str | None:
     """Returns why the overall state is unknown: the most telling reason of the components' checks."""
-    codes = [s.code for s in states.values() if s.state == "unknown"]
+    codes = [s.code for s in states.values() if s.state == State.UNKNOWN]
     return next((cause for cause in UNKNOWN_CAUSES if cause in codes), codes[0] if codes else None)
 
 
@@ -277,7 +283,7 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
     """Returns every component's state, reason and uptime, and the overall state, at now."""
     ids = [c.id for c in config.components]
     if history.unavailable is not None:
-        checked = {c: ComponentStatus(c, "unknown", "checks", "database_unavailable") for c in ids}
+        checked = {c: ComponentStatus(c, State.UNKNOWN, "checks", "database_unavailable") for c in ids}
     else:
         checked = component_states(ids, history.recent, config.checks, config.probe, now)
     states = apply_notices(checked, notices, now)
@@ -295,9 +301,9 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
         state=state,
         last_round=history.last_round,
         components=components,
-        cause=unknown_cause(states) if state == "unknown" else None,
+        cause=unknown_cause(states) if state == State.UNKNOWN else None,
         checks_unavailable=history.unavailable is not None,
-        production_down=any(states[c].state == "down" for c in production_parts(config)),
+        production_down=any(states[c].state == State.DOWN for c in production_parts(config)),
     )
 
 

@@ -161,7 +161,7 @@ def freeze_command(destination, keep_watching):
     notices change or a notice starts or ends; only files whose bytes changed are written, each atomically.
     """
     app = current_app._get_current_object()
-    export = Export(app, destination or Path(app.config["PROJECT_ROOT"]) / "build")
+    export = Export(app, destination or Path(app.root_path) / "build")
     export.check_destination()
     if not keep_watching:
         done = export.full()

@@ -4,6 +4,8 @@ The cookie is set only when a reader picks a language with the switch (`/languag
 page: pages, feeds and the API carry no Set-Cookie, so a shared cache (a CDN, nginx) may keep them.
 """
 
+import os
+
 from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_babel import Babel
 from werkzeug.http import dump_cookie, parse_cookie
@@ -113,7 +115,7 @@ def _alternates() -> dict:
 
 def init_app(app) -> None:
     """Sets up Flask-Babel with the catalogs in translations/ and the language of every template."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.config["PROJECT_ROOT"] / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(app.root_path, "translations"))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki")
     Babel(app, locale_selector=preferred_language)
     app.context_processor(_alternates)
