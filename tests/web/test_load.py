@@ -6,6 +6,8 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from mpass_status import runtime
 from mpass_status.checks.scheduler import watch
 from mpass_status.standin.config import write_standin_config
@@ -32,6 +34,7 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get_content_type(), response.read()
 
 
+@pytest.mark.slow  # readers for seconds while the checks run into their real timeouts
 def test_pages_stay_whole_and_no_result_is_lost_while_the_broker_hangs(
     make_site, tmp_path, broker, test_broker, references
 ):

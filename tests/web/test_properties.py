@@ -2,6 +2,7 @@
 
 from urllib.parse import quote, urlparse
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,6 +57,7 @@ def notice_text(fields, body) -> str:
     return "\n".join(parts) + "\n"
 
 
+@pytest.mark.slow  # sixty generated sites, each built and read whole
 @SETTINGS
 @given(fields=front_matter, body=bodies)
 def test_generated_notices_never_break_the_site(tmp_path_factory, fields, body):
