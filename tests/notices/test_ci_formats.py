@@ -1,9 +1,11 @@
 """The CI workflows shipped for GitHub and GitLab run the check in the format each forge shows on a file's line."""
 
 import json
+import re
 import shlex
 import subprocess
 import sys
+import tomllib
 
 import yaml
 
@@ -73,3 +75,37 @@ def test_the_shipped_workflows_run_these_commands_and_pass_on_the_shipped_notice
         timeout=120,
     )
     assert done.returncode == 0 and json.loads(done.stdout) == []
+
+
+def name_of(requirement: str) -> str:
+    """Returns a requirement's project name, normalized as PEP 503 does ("Flask-Babel" and "flask_babel" alike)."""
+    return re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", requirement).group()).lower()
+
+
+def pinned(lock: str) -> dict[str, str]:
+    """Returns {normalized name: version} of a lock file's pins, failing on a pin without a hash."""
+    text = (ROOT / lock).read_text().replace("\\\n", " ")
+    pins = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            requirement, _, hashes = line.partition(" --hash=sha256:")
+            name, _, version = requirement.strip().partition("==")
+            assert version and hashes, line
+            pins[name_of(name)] = version
+    return pins
+
+
+def test_the_workflows_install_the_runtime_lock_which_holds_the_site_and_no_tool():
+    github = yaml.safe_load((ROOT / ".github/workflows/notices.yml").read_text())
+    steps = [step["run"] for step in github["jobs"]["check"]["steps"] if "pip" in step.get("run", "")]
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())["notices"]["script"]
+    assert steps == [line for line in gitlab if "pip" in line] == ["pip install --require-hashes -r requirements.txt"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = pinned("requirements.txt"), pinned("requirements-dev.txt")
+    declared = {name_of(r) for r in project["dependencies"]}
+    tools = {name_of(r) for group in ("test", "browser") for r in project["optional-dependencies"][group]}
+    # Declared in pyproject.toml and locked by `make lock`: the site in both locks, pinned alike; the tools in the
+    # dev lock alone.
+    assert declared <= set(runtime) and tools <= set(dev) and not tools & set(runtime)
+    assert {name: dev[name] for name in runtime} == runtime
+    assert {"werkzeug", "jinja2", "click"} <= set(runtime)
