@@ -1,5 +1,7 @@
 """The CI workflows shipped for GitHub and GitLab run the check in the format each forge shows on a file's line."""
 
+import ast
+import importlib.metadata
 import json
 import re
 import shlex
@@ -109,3 +111,20 @@ def test_the_workflows_install_the_runtime_lock_which_holds_the_site_and_no_tool
     assert declared <= set(runtime) and tools <= set(dev) and not tools & set(runtime)
     assert {name: dev[name] for name in runtime} == runtime
     assert {"werkzeug", "jinja2", "click"} <= set(runtime)
+
+
+def test_everything_the_site_imports_is_in_the_runtime_lock():
+    # The workflows, `make setup` and deployments install requirements.txt alone: a module the site imports from
+    # a test tool would work in the tests and fail there.
+    modules = set()
+    for path in [ROOT / "app.py", ROOT / "gunicorn.conf.py", *(ROOT / "mpass_status").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.partition(".")[0])
+    modules -= set(sys.stdlib_module_names) | {"mpass_status", "app"}
+    distributions = importlib.metadata.packages_distributions()
+    runtime = pinned("requirements.txt")
+    assert modules and all(module in distributions for module in modules), modules
+    assert {m: d for m in modules for d in distributions[m] if name_of(d) not in runtime} == {}
