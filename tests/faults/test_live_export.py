@@ -11,8 +11,8 @@ from pathlib import Path
 from bench.live import whole
 from mpass_status import runtime
 from mpass_status.checks.results import CheckResult
-from mpass_status.web.export import Export, is_live
-from mpass_status.web.page_cache import status_version
+from mpass_status.web.export import Export
+from mpass_status.web.routes import route
 
 from ..helpers import FIXTURE_NOTICES, wait_for
 from .support import BIN, answer, fast_config, gunicorn, refuse, running, site_env
@@ -68,17 +68,18 @@ def test_a_pass_writes_only_changed_files_and_removes_a_withdrawn_notice(make_si
     again = export.live()
     assert again.rendered > 0 and again.rendered < first.rendered
     assert not [name for name in again.written if "/notices/" in name]
-    assert is_live("status_api.summary") and is_live("pages.front") and not is_live("pages.notice")
+    assert route("status_api.summary").changes_with_rounds and route("pages.front").changes_with_rounds
+    assert not route("pages.notice").changes_with_rounds
     # A probe round changes the live files only.
     failing_round(runtime.results(app), "prod-oidc", datetime.now(UTC))
-    status_version(app, fresh=True)
+    runtime.state(app).freshness.probe_round(fresh=True)
     after_round = export.live()
     assert "api/v2/summary.json" in after_round.written and "fi/index.html" in after_round.written
     assert not [name for name in after_round.written if "/notices/" in name or "archive" in name]
     # One notice edited: its pages are rendered again, no other notice's.
     notices = Path(app.config["NOTICES_DIR"])
     retitle(notices, "Uudet testitunnukset")
-    runtime.notice_store(app).check_seconds = 0
+    runtime.state(app).notices.check_at_least_every(0)
     edited = export.notices_changed()
     assert {f"fi/notices/{NOTICE}/index.html", f"sv/notices/{NOTICE}/index.html"} <= set(edited.written)
     assert not [u for u in edited.urls if "/notices/" in u and NOTICE not in u]

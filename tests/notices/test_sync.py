@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from mpass_status import runtime
+
 from ..helpers import FIXTURE_NOTICES, build_site, edit, git, wait_for
 
 SECRET = "jaettu-salaisuus"
@@ -157,7 +159,7 @@ def test_a_burst_of_deliveries_is_one_sync_and_then_refused(site):
     body = b"{}"
     answers = [client.post("/hooks/git", data=body, headers=signed(body)).status_code for _ in range(70)]
     assert answers[:60] == [202] * 60 and set(answers[60:]) == {429}
-    worker = site.extensions["notices_hook"]["worker"]
+    worker = runtime.state(site).hook.worker
     assert wait_for(lambda: worker.runs >= 1)
     # That nothing more happens is what is tested, so time must pass: five HOOK_MIN_SECONDS, in which a worker
     # that ran once per delivery would have run five times more.
