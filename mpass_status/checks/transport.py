@@ -46,6 +46,8 @@ class CheckFailed(Exception):
 
 @dataclass
 class Fetched:
+    """An answer the transport read whole within its limits: status, headers, body, time taken and final URL."""
+
     status: int
     headers: httpx.Headers
     body: bytes

@@ -13,6 +13,9 @@ from mpass_status.status.uptime import daily_series, outage_windows, uptimes, wi
 
 @dataclass(frozen=True)
 class ComponentStatus:
+    """What the site says of one component now: its state, who says so (the checks or a staff notice) and why
+    (a reason code with its values), since when, and its uptime."""
+
     component: str
     state: State
     source: str  # "checks" or "staff"
