@@ -184,7 +184,7 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
                 storer.add(results, started, datetime.now(UTC), network_down)
                 if on_round:
                     on_round(results)
-            except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the probing
+            except Exception as exc:  # a bug in one round must not end the probing
                 log.exception("probe round failed")
                 for check in ready:
                     schedule.due[check.id] = moment + min(config.probe.retry_interval, check.interval)

@@ -28,7 +28,7 @@ def _render(error: HTTPException):
         # The URL's language may be the very thing that was wrong: fall back to the reader's.
         settle_language()
         return render_template("error.html", error=error), error.code, headers
-    except Exception:  # noqa: BLE001 - the error page must answer whatever broke
+    except Exception:  # the error page must answer whatever broke
         log.exception("error page could not be rendered")
         return FALLBACK, error.code, [*headers, ("Content-Type", "text/html; charset=utf-8")]
 

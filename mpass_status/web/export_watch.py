@@ -103,7 +103,7 @@ def watch(export: Export, stop: threading.Event, poll: float = POLL_SECONDS, on_
     while not stop.is_set():
         try:
             found = watcher.step()
-        except Exception:  # noqa: BLE001 - the folder keeps its last whole files; try again
+        except Exception:  # the folder keeps its last whole files; try again
             log.exception("exporting into %s failed; trying again", export.root)
             found = None
         if found and on_pass:

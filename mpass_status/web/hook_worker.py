@@ -42,7 +42,7 @@ class SyncWorker:
                 log.info("notices synced to %s", result.commit[:12])
             except SyncError as exc:
                 log.error("notices sync failed: %s; the live notices are unchanged", exc)
-            except Exception:  # noqa: BLE001 - the thread must outlive any one failure
+            except Exception:  # the thread must outlive any one failure
                 log.exception("notices sync failed")
             self.runs += 1
             # Pushes that arrive meanwhile set the event again: they are served by the next run.
