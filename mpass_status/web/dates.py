@@ -16,6 +16,11 @@ _TIME_PATTERNS = {"fi": "'klo' H.mm", "sv": "'kl.' H.mm"}
 _BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 
 
+def iso_instant(moment: datetime | None, tz) -> str | None:
+    """Writes an aware datetime for programs (ISO 8601 to the millisecond, in tz), or None for None."""
+    return moment.astimezone(tz).isoformat(timespec="milliseconds") if moment else None
+
+
 def _to_local(value) -> tuple[datetime, bool]:
     tz = runtime.config().timezone
     if isinstance(value, Moment):

@@ -7,12 +7,9 @@ from flask import Blueprint, jsonify
 
 from mpass_status import runtime
 from mpass_status.checks.store import StorageError
+from mpass_status.web.dates import iso_instant
 
 bp = Blueprint("readiness", __name__)
-
-
-def _utc(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds") if moment else None
 
 
 @bp.route("/healthz")
@@ -69,10 +66,10 @@ def _readiness(now: datetime) -> dict:
         "database": {"ok": writable},
         "probe": {
             "running": alive,
-            "last_round": _utc(last),
+            "last_round": iso_instant(last, UTC),
             "age_seconds": None if age is None else round(age, 1),
             "fresh": age is not None and age <= limit,
-            "vantages": {name: _utc(moment) for name, moment in vantages.items()},
+            "vantages": {name: iso_instant(moment, UTC) for name, moment in vantages.items()},
         },
     }
 

@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
 from mpass_status.web.addresses import absolute
+from mpass_status.web.dates import iso_instant
 from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status
 
@@ -17,10 +18,6 @@ IMPACT = {"down": "major", "disrupted": "minor", "notice": "none", None: "none"}
 PAGE_ID = "mpassid"
 # The newest this many incidents or maintenances in a list, as Statuspage returns them.
 LIMIT = 50
-
-
-def _iso(moment: datetime | None, tz) -> str | None:
-    return moment.astimezone(tz).isoformat(timespec="milliseconds") if moment else None
 
 
 def _lang(config) -> str:
@@ -34,7 +31,7 @@ def _page(config, lang, updated):
         "name": config.name[lang],
         "url": config.base_url,
         "time_zone": str(config.timezone),
-        "updated_at": _iso(updated, config.timezone),
+        "updated_at": iso_instant(updated, config.timezone),
     }
 
 
@@ -58,7 +55,7 @@ def _reason(live, lang) -> str:
 
 
 def _created(comp, tz) -> str | None:
-    return _iso(datetime.combine(comp.created, time(0), tzinfo=tz), tz) if comp.created else None
+    return iso_instant(datetime.combine(comp.created, time(0), tzinfo=tz), tz) if comp.created else None
 
 
 def _components(config, live_now, lang, updated):
@@ -72,7 +69,7 @@ def _components(config, live_now, lang, updated):
                 "status": live.statuspage_status,
                 "created_at": _created(comp, tz),
                 # Without evidence of its own a component is as fresh as the page, never "now".
-                "updated_at": _iso(live.evidence_time or updated, tz),
+                "updated_at": iso_instant(live.evidence_time or updated, tz),
                 "position": position,
                 "description": _description(config, comp, lang),
                 "showcase": True,
@@ -106,7 +103,7 @@ def _components(config, live_now, lang, updated):
                 "name": group.name[lang],
                 "status": worst,
                 "created_at": min((row["created_at"] for row in members if row["created_at"]), default=None),
-                "updated_at": _iso(updated, tz),
+                "updated_at": iso_instant(updated, tz),
                 "position": len(rows) + 1,
                 "description": None,
                 "showcase": False,
@@ -135,11 +132,11 @@ def _notice_json(notice, config, lang, components, now):
         "id": notice.id,
         "name": notice.text("title", lang).value,
         "status": status,
-        "created_at": _iso(notice.published, tz),
-        "updated_at": _iso(notice.updated, tz),
-        "monitoring_at": _iso(first.get("monitoring"), tz),
-        "resolved_at": _iso(resolved, tz),
-        "started_at": _iso(start, tz),
+        "created_at": iso_instant(notice.published, tz),
+        "updated_at": iso_instant(notice.updated, tz),
+        "monitoring_at": iso_instant(first.get("monitoring"), tz),
+        "resolved_at": iso_instant(resolved, tz),
+        "started_at": iso_instant(start, tz),
         "impact": "maintenance" if notice.type == "maintenance" else IMPACT.get(notice.severity, "none"),
         "shortlink": absolute(config, "pages.notice", lang=lang, slug=notice.slug),
         "page_id": PAGE_ID,
@@ -149,9 +146,9 @@ def _notice_json(notice, config, lang, components, now):
                 "id": f"{notice.id}-{u.stamp}",
                 "status": u.stage,
                 "body": notice.update_text(u, lang).value,
-                "created_at": _iso(u.time.at, tz),
-                "updated_at": _iso(u.time.at, tz),
-                "display_at": _iso(u.time.at, tz),
+                "created_at": iso_instant(u.time.at, tz),
+                "updated_at": iso_instant(u.time.at, tz),
+                "display_at": iso_instant(u.time.at, tz),
                 "incident_id": notice.id,
             }
             for u in updates
@@ -159,7 +156,7 @@ def _notice_json(notice, config, lang, components, now):
         "components": [c for c in components if c["id"] in notice.components],
     }
     if notice.type == "maintenance":
-        body["scheduled_for"], body["scheduled_until"] = _iso(start, tz), _iso(notice.planned_end(), tz)
+        body["scheduled_for"], body["scheduled_until"] = iso_instant(start, tz), iso_instant(notice.planned_end(), tz)
     return body
 
 
@@ -189,11 +186,11 @@ def _checks_incident(config, live_now, lang, components) -> dict | None:
         "id": incident_id,
         "name": name,
         "status": "investigating",
-        "created_at": _iso(began, tz),
-        "updated_at": _iso(latest, tz),
+        "created_at": iso_instant(began, tz),
+        "updated_at": iso_instant(latest, tz),
         "monitoring_at": None,
         "resolved_at": None,
-        "started_at": _iso(began, tz),
+        "started_at": iso_instant(began, tz),
         "impact": impact,
         "shortlink": absolute(config, "pages.front", lang=lang),
         "page_id": PAGE_ID,
@@ -202,9 +199,9 @@ def _checks_incident(config, live_now, lang, components) -> dict | None:
                 "id": f"{incident_id}-{latest.astimezone(UTC):%Y%m%dT%H%M%SZ}",
                 "status": "investigating",
                 "body": body,
-                "created_at": _iso(latest, tz),
-                "updated_at": _iso(latest, tz),
-                "display_at": _iso(latest, tz),
+                "created_at": iso_instant(latest, tz),
+                "updated_at": iso_instant(latest, tz),
+                "display_at": iso_instant(latest, tz),
                 "incident_id": incident_id,
             }
         ],
