@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
@@ -133,6 +134,15 @@ def missing_endpoints(app: Flask) -> set[str]:
     return undeclared(app) | {endpoint for endpoint, rules in exported.items() if _generator(endpoint, rules) is None}
 
 
+T = TypeVar("T")
+
+
+def _isolated(work: Callable[[], T]) -> T:
+    """Runs work in a context of its own, as a reader's request runs: under the caller's app context (the
+    `flask freeze` command's) every page would share one g, and Flask-Babel's locale with it."""
+    return contextvars.Context().run(work)
+
+
 def site_urls(app: Flask) -> list[Target]:
     """Returns every exported URL, built with url_for as the live site builds its links."""
 
@@ -153,7 +163,7 @@ def site_urls(app: Flask) -> list[Target]:
                             found.append(Target(url, endpoint, full))
         return found
 
-    return contextvars.Context().run(build)
+    return _isolated(build)
 
 
 def static_index(app: Flask) -> bytes:
@@ -166,7 +176,7 @@ def static_index(app: Flask) -> bytes:
             lang = config.languages[0]
             return render_template_string(INDEX_TEMPLATE, lang=lang, target=links[0][1], links=links, site=config)
 
-    return contextvars.Context().run(render).encode("utf-8")
+    return _isolated(render).encode("utf-8")
 
 
 def file_for(url: str) -> str:
@@ -237,9 +247,7 @@ class Export:
             with self.client.get(url, headers=headers) as response:
                 return response.status_code, response.status, response.get_data()
 
-        # Each page in a context of its own, as a reader's request: under the caller's app context (the
-        # `flask freeze` command's) every page would share one g, and Flask-Babel's locale with it.
-        return contextvars.Context().run(fetch)
+        return _isolated(fetch)
 
     def _pass(self, wanted: Callable[[Target], bool], prune: bool) -> Pass:
         began = time.perf_counter()
