@@ -21,6 +21,10 @@ MESSAGES = {
         " YYYY-MM-DD-slug.md; nothing was written",
         "file",
     ),
+    "notice_link": (
+        "the file is a symbolic link: a notice must be a file in this folder itself; it was not published",
+        "file",
+    ),
     "tree_entry_link": (
         "the entry is a symbolic link or submodule (mode {mode}), not a file: commit the notice itself",
         "file",

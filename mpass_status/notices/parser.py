@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from mpass_status.config import SiteConfig
+from mpass_status.files import read_regular
 from mpass_status.notices.fields import (
     MISSING,
     check_names,
@@ -130,7 +131,7 @@ def _file_text(path: Path, reader: Reader) -> str:
     if size > MAX_BYTES:
         reader.error(1, "too_big", size=size // 1024, limit=MAX_BYTES // 1024)
         raise Invalid
-    raw = path.read_bytes()
+    raw = read_regular(path)  # never through a link planted in the folder
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

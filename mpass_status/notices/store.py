@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from datetime import time as time_of_day
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 from mpass_status.config import SiteConfig
+from mpass_status.files import read_regular
 from mpass_status.notices import parse_cache
 from mpass_status.notices.history import FileHistory, folder_history, git_index
 from mpass_status.notices.messages import guide_link, message
@@ -87,7 +89,7 @@ def _parse_at_start(folder: Path, paths: list[Path], config: SiteConfig, paralle
     keys = {}
     for path in paths:
         try:
-            keys[path] = parse_cache.content_key(f"{folder.name}/{path.name}", path.read_bytes())
+            keys[path] = parse_cache.content_key(f"{folder.name}/{path.name}", read_regular(path))
         except OSError:
             keys[path] = None  # parse_notice reports what cannot be read
     parsed = {path: kept[key] for path, key in keys.items() if key in kept}
@@ -103,13 +105,19 @@ def load_folder(
 ) -> tuple[NoticeSet, dict]:
     """Parses every notice in folder, reusing unchanged files from previous; returns the set and reuse table."""
     reuse = previous or {}
-    keys = []
+    keys, links = [], []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file() and is_notice_candidate(path):
-            try:
-                stat = path.stat()
-            except OSError:  # removed or replaced since the folder was listed: the next check sees it
-                continue
+        if not is_notice_candidate(path):
+            continue
+        try:
+            stat = path.lstat()
+        except OSError:  # removed or replaced since the folder was listed: the next check sees it
+            continue
+        if S_ISLNK(stat.st_mode):
+            # A link could publish any file the server can read, from anywhere: a notice is a file of its own.
+            text, topic = message("notice_link")
+            links.append(Problem(f"{folder.name}/{path.name}", 1, text, guide=guide_link(topic)))
+        elif S_ISREG(stat.st_mode):
             keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
     fresh = [path for key, path in keys if key not in reuse]
     if previous is None:
@@ -117,7 +125,7 @@ def load_folder(
     else:
         parsed = dict(zip(fresh, _parse_all(fresh, config, folder.name, parallel_from), strict=True))
     table = {key: reuse.get(key) or parsed[path] for key, path in keys}
-    notices, problems = [], []
+    notices, problems = [], list(links)
     for notice, found in table.values():
         problems.extend(found)
         if notice:
@@ -191,7 +199,7 @@ class NoticeStore:
             return (
                 self.folder.stat().st_mtime_ns,
                 len(entries),
-                max((p.stat().st_mtime_ns for p in entries if p.suffix == ".md"), default=0),
+                max((p.lstat().st_mtime_ns for p in entries if p.suffix == ".md"), default=0),
                 index,
             )
         except OSError:

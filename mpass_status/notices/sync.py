@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mpass_status.config import SiteConfig
 from mpass_status.config.settings import Settings
-from mpass_status.files import write_atomically
+from mpass_status.files import Folder
 from mpass_status.notices.history import GitError, git, log_arguments, parse_log
 from mpass_status.notices.messages import guide_link, message
 from mpass_status.notices.parser import FILENAME, parse_notice
@@ -126,13 +126,6 @@ class Sync:
             refused[name] = str(Problem(shown, 1, text, guide=guide_link(topic)))
         return blobs, refused
 
-    def _live_path(self, name: str) -> Path:
-        # Defence in depth: even a name that passed _entries is written only as a direct child of the folder.
-        path = self.folder / name
-        if path.name != name or path.parent.resolve() != self.folder.resolve():
-            raise SyncError(f"refusing to write {name!r} outside {self.folder}")
-        return path
-
     def _problems(self, name: str, data: bytes, staging: Path) -> list[str]:
         path = staging / name
         path.write_bytes(data)
@@ -168,54 +161,65 @@ class Sync:
         previous = (read_state(self.folder) or {}).get("files", {})
         history = self._history(commit)
         self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            live_folder = Folder(self.folder)
+        except OSError as exc:
+            raise SyncError(f"cannot open the notices folder {self.folder} without following a link: {exc}") from None
+        with live_folder, tempfile.TemporaryDirectory(prefix="notices-sync-") as staging:
+            result, files = self._write(commit, blobs, refused, previous, history, live_folder, Path(staging))
+            state = {
+                "commit": commit,
+                "branch": self.branch,
+                "remote": shown_remote(self.remote),
+                "synced_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "files": files,
+                "held_back": [held.as_dict() for held in result.held],
+            }
+            live_folder.write(STATE, json.dumps(state, indent=1, sort_keys=True).encode())
+        return result
+
+    def _write(self, commit, blobs, refused, previous, history, live: Folder, staging: Path):
+        # Every file is created, replaced and removed through the folder's descriptor (files.Folder), so
+        # neither a name nor a link planted in the folder can reach outside it.
         result, files = SyncResult(commit), {}
-        with tempfile.TemporaryDirectory(prefix="notices-sync-") as staging:
-            for name, blob in sorted(blobs.items()):
-                before = previous.get(name, {})
-                live = self._live_path(name)
-                if before.get("blob") == blob and live.exists() and "commits" in before:
-                    # Unchanged since the last sync: keep what is served, held back or not.
-                    files[name] = before
-                    if before.get("problems"):
-                        result.held.append(Held(name, before["problems"], before.get("serving")))
-                    continue
-                data = _git(self.mirror, "cat-file", "blob", blob, binary=True)
-                problems = self._problems(name, data, Path(staging))
-                serving = commit
-                if problems:
-                    good = self._last_good(commit, name, Path(staging))
-                    serving, data = good if good else (None, None)
-                    result.held.append(Held(name, problems, serving))
-                    log.error("notice held back: %s: %s", name, "; ".join(problems))
-                if serving == commit:
-                    served = history.get(name, {})
-                else:  # the history of the version served, if any
-                    served = self._history(serving, name).get(name, {}) if serving else {}
-                files[name] = {"blob": blob, "serving": serving, "problems": problems, **served}
-                if data is None:
-                    if live.exists():  # Never published in a good version: it stays off the site.
-                        live.unlink()
-                        result.removed.append(name)
-                elif not live.exists() or live.read_bytes() != data:
-                    write_atomically(live, data)
-                    result.written.append(name)
+        present = set(live.names())
+        for name, blob in sorted(blobs.items()):
+            before = previous.get(name, {})
+            served_bytes = live.read(name)
+            if before.get("blob") == blob and served_bytes is not None and "commits" in before:
+                # Unchanged since the last sync: keep what is served, held back or not.
+                files[name] = before
+                if before.get("problems"):
+                    result.held.append(Held(name, before["problems"], before.get("serving")))
+                continue
+            data = _git(self.mirror, "cat-file", "blob", blob, binary=True)
+            problems = self._problems(name, data, staging)
+            serving = commit
+            if problems:
+                good = self._last_good(commit, name, staging)
+                serving, data = good if good else (None, None)
+                result.held.append(Held(name, problems, serving))
+                log.error("notice held back: %s: %s", name, "; ".join(problems))
+            if serving == commit:
+                served = history.get(name, {})
+            else:  # the history of the version served, if any
+                served = self._history(serving, name).get(name, {}) if serving else {}
+            files[name] = {"blob": blob, "serving": serving, "problems": problems, **served}
+            if data is None:
+                if name in present:  # Never published in a good version: it stays off the site.
+                    live.remove(name)
+                    result.removed.append(name)
+            elif served_bytes != data:
+                live.write(name, data)
+                result.written.append(name)
         for name, problem in sorted(refused.items()):
             result.held.append(Held(name, [problem], None))
             log.error("tree entry refused: %s", problem)
-        for path in self.folder.iterdir():
-            if is_notice_candidate(path) and path.name not in blobs:
-                path.unlink()
-                result.removed.append(path.name)
-        state = {
-            "commit": commit,
-            "branch": self.branch,
-            "remote": shown_remote(self.remote),
-            "synced_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": files,
-            "held_back": [held.as_dict() for held in result.held],
-        }
-        write_atomically(self.folder / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
-        return result
+        for name in sorted(present):
+            if is_notice_candidate(Path(name)) and name not in blobs:
+                live.remove(name)
+                result.removed.append(name)
+        return result, files
 
 
 def from_settings(settings: Settings, config: SiteConfig, instance: Path) -> Sync:

@@ -253,3 +253,32 @@ def test_tree_entries_that_name_paths_outside_the_folder_are_held_back_and_touch
     assert "link" in held["2026-03-05-link.md"]["problems"][0]
     # The good notices are still served.
     assert site.test_client().get("/fi/notices/2019-11-20-tunnistushairio/").status_code == 200
+
+
+def test_links_planted_in_the_live_folder_are_replaced_or_removed_never_followed(site, remote, tmp_path):
+    # A link in the live folder named like a served notice, and one like a notice the branch does not hold,
+    # both point at files outside: the sync replaces the first with the notice and removes the second,
+    # and neither target changes.
+    live = tmp_path / "site" / "notices"
+    live.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "precious.md"
+    target.write_text("precious", encoding="utf-8")
+    (live / INCIDENT).symlink_to(target)
+    (live / "2026-03-05-stray.md").symlink_to(target)
+    result = sync(site)
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert not (live / INCIDENT).is_symlink() and OLD_TITLE in (live / INCIDENT).read_text(encoding="utf-8")
+    assert not (live / "2026-03-05-stray.md").exists() and not (live / "2026-03-05-stray.md").is_symlink()
+
+
+def test_a_live_folder_that_is_a_link_is_refused_and_nothing_is_written(tmp_path, remote):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "notices").symlink_to(elsewhere, target_is_directory=True)
+    linked = build_site(tmp_path / "site", None, NOTICES_REMOTE=str(remote), NOTICES_MIRROR=str(tmp_path / "m.git"))
+    result = sync(linked)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "without following a link" in result.output
+    assert list(elsewhere.iterdir()) == []
