@@ -71,6 +71,41 @@ def test_a_corrupt_sqlite_file_is_a_storage_error_to_readers_and_moved_aside_by_
     assert prober.last_round_time() == NOW and reader.last_round_time() == NOW
 
 
+@pytest.mark.parametrize("damage", ["deleted", "emptied"])
+def test_a_sqlite_file_deleted_or_emptied_under_a_running_site_is_made_again(tmp_path, damage):
+    path = tmp_path / "status.sqlite3"
+    prober, reader = open_results(path), open_results(path)
+    prober.insert_round([result(NOW)], NOW, NOW)
+    assert reader.last_round_time() == NOW
+    if damage == "deleted":
+        for companion in tmp_path.glob("status.sqlite3*"):
+            if companion.name != "status.sqlite3-wal":
+                companion.unlink()  # the WAL of the old file stays behind: it must not be replayed into the new one
+    else:
+        path.write_bytes(b"")
+    # Both a reader and the prober find the tables again, not "no such table" from then on.
+    assert reader.last_round_time() is None and reader.writable()
+    later = NOW.replace(minute=1)
+    prober.insert_round([result(later)], later, later)
+    assert reader.last_round_time() == later and prober.latest_per_check()[0].time == later
+
+
+def test_a_sqlite_file_whose_tables_were_dropped_is_not_writable_until_the_prober_makes_them_again(tmp_path):
+    path = tmp_path / "status.sqlite3"
+    prober, reader = open_results(path), open_results(path)
+    prober.insert_round([result(NOW)], NOW, NOW)
+    assert reader.writable()
+    with sqlite3.connect(path) as raw:
+        raw.executescript("DROP TABLE results; DROP TABLE rounds;")
+    # /readyz's database.ok is writable(): false while the file cannot take a round.
+    assert not reader.writable()
+    with pytest.raises(StorageError) as raised:
+        prober.insert_round([result(NOW)], NOW, NOW)
+    assert prober.recover(raised.value) == path
+    prober.insert_round([result(NOW)], NOW, NOW)
+    assert reader.writable() and reader.last_round_time() == NOW
+
+
 def test_postgresql_keeps_one_prober_lock_per_vantage_point(postgres_url):
     espoo, oulu, espoo_again = (open_results(postgres_url, v) for v in ("Espoo", "Oulu", "Espoo"))
     locks = [store.prober_lock() for store in (espoo, oulu, espoo_again)]

@@ -59,9 +59,22 @@ class SQLiteResults(SQLResults):
                 db.execute(f"ALTER TABLE {table} ADD COLUMN vantage TEXT NOT NULL DEFAULT ''")
         self._ready = True
 
+    def _gone(self) -> bool:
+        # A file deleted or emptied under a running site (by hand, by a clean-up job) has lost its tables: it
+        # is made again at once, and a deleted one's WAL, which belongs to the old file, is not replayed into it.
+        try:
+            return self.path.stat().st_size == 0
+        except FileNotFoundError:
+            for suffix in ("-wal", "-shm"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            return True
+
     @contextmanager
     def _connect(self, busy_seconds: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection]:
         try:
+            if self._ready and self._gone():
+                log.error("results database %s was deleted or emptied: making it again", self.path)
+                self._ready = False
             if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self.path, timeout=busy_seconds)) as db:
@@ -76,9 +89,14 @@ class SQLiteResults(SQLResults):
 
     def recover(self, error: StorageError) -> Path | None:
         """Moves a corrupt file (and its WAL) aside with a timestamp so a new one starts; returns where it went.
+        A file whose tables were dropped gets them again, and its own path is returned.
 
         Only the prober calls this: readers report the error and leave the file to the writer.
         """
+        if "no such table" in str(error.__cause__):
+            self._ready = False
+            log.error("results database %s lost its tables (%s): making them again", self.path, error)
+            return self.path
         if getattr(error.__cause__, "sqlite_errorname", None) not in CORRUPT:
             return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -127,6 +145,8 @@ class SQLiteResults(SQLResults):
         try:
             with self._connect(busy_seconds=0.5) as db:
                 db.execute("BEGIN IMMEDIATE")
+                # A file with no tables takes writes too, but not the prober's.
+                db.execute("SELECT 1 FROM rounds JOIN results ON 0 = 1").fetchall()
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_write (x)")
             return True
         except StorageError:
