@@ -8,6 +8,7 @@ import textwrap
 import threading
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -186,10 +187,14 @@ def moved_config(folder: Path, base_url: str) -> Path:
 
 
 def write_incident(folder, slug, kind, severity, affected, start, end=None):
-    """Writes a notice with one update at its start, its times written in Helsinki time."""
+    """Writes a notice with one update at its start (a maintenance ahead: scheduled now, as an update is never
+    stamped in the future), its times written in Helsinki time."""
     helsinki = ZoneInfo("Europe/Helsinki")
     stamp = start.astimezone(helsinki).strftime("%Y-%m-%d %H:%M")
     stage = "in_progress" if kind == "maintenance" else "investigating"
+    posted = stamp
+    if kind == "maintenance" and start > datetime.now(UTC):
+        stage, posted = "scheduled", datetime.now(helsinki).strftime("%Y-%m-%d %H:%M")
     end_text = end.astimezone(helsinki).strftime("%Y-%m-%d %H:%M") if end else ""
     (Path(folder) / f"{slug}.md").write_text(
         f"""---
@@ -206,7 +211,7 @@ summary:
   fi: Tiivistelmä.
   sv: Sammanfattning.
 updates:
-  - time: {stamp}
+  - time: {posted}
     stage: {stage}
     fi: Selvitämme.
     sv: Vi utreder.

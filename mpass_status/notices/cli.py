@@ -19,9 +19,18 @@ import click
 from flask.cli import AppGroup
 
 from mpass_status.config import SiteConfig
-from mpass_status.notices.messages import guide_link, message
+from mpass_status.notices.messages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    WORDS,
+    NoticeProblem,
+    explained,
+    line_of,
+    suggest,
+    translate,
+)
 from mpass_status.notices.parser import FILENAME
-from mpass_status.notices.store import is_notice_candidate, load_folder
+from mpass_status.notices.store import NoticeSet, is_notice_candidate, load_folder
 from mpass_status.notices.sync import Sync, SyncError
 from mpass_status.problems import Problem
 
@@ -30,15 +39,25 @@ TEMPLATE = "_template.md"
 
 def _stray_files(folder: Path) -> list[Problem]:
     # A notice saved as .markdown or .txt would silently never appear: say so.
-    text, topic = message("not_a_notice")
     return [
-        Problem(f"{folder.name}/{p.name}", 1, text, warning=True, guide=guide_link(topic))
+        NoticeProblem.of(f"{folder.name}/{p.name}", 1, "not_a_notice", warning=True)
         for p in sorted(folder.iterdir())
         if p.is_file() and not is_notice_candidate(p) and p.name != "README.md" and not p.name.startswith(("_", "."))
     ]
 
 
-def _github(problem: Problem) -> str:
+def _unknown_references(notices: NoticeSet) -> list[Problem]:
+    # A link between notices is checked against the whole folder, which no single file's parse sees.
+    problems = []
+    for notice in notices.notices:
+        for slug in notice.see_also:
+            if slug not in notices.by_slug:
+                meant = suggest(slug, sorted(notices.by_slug))
+                problems.append(NoticeProblem.of(notice.path, 1, "see_also_unknown", slug=slug, suggestion=meant))
+    return problems
+
+
+def _github(problem: Problem, lang: str) -> str:
     # A workflow command: GitHub shows it on the file and line of the proposed change.
     def escape(text, properties=False):
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -46,17 +65,17 @@ def _github(problem: Problem) -> str:
 
     level = "warning" if problem.warning else "error"
     where = f"file={escape(problem.path, True)},line={problem.line},title={escape('flask notices check', True)}"
-    return f"::{level} {where}::{escape(problem.explained)}"
+    return f"::{level} {where}::{escape(explained(problem, lang))}"
 
 
-def _gitlab(problems: list[Problem]) -> str:
+def _gitlab(problems: list[Problem], lang: str) -> str:
     # GitLab's code-quality report: a merge request shows each entry on its file and line.
     entries = []
     for problem in problems:
         fingerprint = hashlib.sha256(f"{problem.path}:{problem.line}:{problem.message}".encode()).hexdigest()
         entries.append(
             {
-                "description": problem.explained,
+                "description": explained(problem, lang),
                 "check_name": "notices-check",
                 "fingerprint": fingerprint,
                 "severity": "minor" if problem.warning else "major",
@@ -80,21 +99,30 @@ def command_group(folder: Path, config: SiteConfig, make_sync: Callable[[], Sync
         default="text",
         help="text: path:line: message; github: workflow annotations; gitlab: a code-quality report (JSON).",
     )
-    def check_command(output):
+    @click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        show_default=True,
+        help="The language of the messages: fi (suomi), sv (svenska) or en (English).",
+    )
+    def check_command(output, lang):
         """Validate every notice and the site configuration; exit 1 on any mistake."""
         if not folder.is_dir():
-            click.echo(f"{folder}: the notices folder does not exist", err=True)
+            click.echo(translate(WORDS["no_folder"], lang, folder=folder), err=True)
             sys.exit(1)
         # A fresh parse, not the running site's cached set: the command checks the files as they are now.
         notices, _ = load_folder(folder, config)
-        problems = sorted(notices.problems, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
+        found = list(notices.problems) + _unknown_references(notices)
+        problems = sorted(found, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
         if output == "gitlab":
-            click.echo(_gitlab(problems))
+            click.echo(_gitlab(problems, lang))
         for problem in problems if output != "gitlab" else ():
-            click.echo(_github(problem) if output == "github" else str(problem))
+            click.echo(_github(problem, lang) if output == "github" else line_of(problem, lang))
         errors = sum(1 for p in problems if not p.warning)
         warnings = len(problems) - errors
-        click.echo(f"{len(notices.notices)} notices valid, {errors} errors, {warnings} warnings", err=True)
+        valid = len(notices.notices)
+        click.echo(translate(WORDS["summary"], lang, valid=valid, errors=errors, warnings=warnings), err=True)
         sys.exit(1 if errors else 0)
 
     @group.command("new")
@@ -117,7 +145,8 @@ def command_group(folder: Path, config: SiteConfig, make_sync: Callable[[], Sync
         for field, value in replacements.items():
             template = re.sub(rf"^{field}:[^#\n]*", f"{field}: {value}  ", template, count=1, flags=re.M)
         path.write_text(template, encoding="utf-8")
-        click.echo(f"{path}: fill in the fields, then run: flask notices check")
+        # The command staff run from the repository's root, as the guide says (make check runs the same).
+        click.echo(f"{path}: fill in the fields, then run: make check (or .venv/bin/flask notices check)")
 
     @group.command("sync")
     def sync_command():

@@ -11,16 +11,25 @@ STAGES = {
 }
 
 
+# The parts of the day an editor may write after a day whose clock time the record does not give.
+PARTS_OF_DAY = ("morning", "afternoon", "evening")
+
 # A maintenance break written without an end is planned to last this long (calendars and the API).
 DEFAULT_MAINTENANCE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
 class Moment:
-    """A point in time as the editor wrote it: with a clock time or as a whole day."""
+    """A point in time as the editor wrote it: with a clock time or as a whole day.
+
+    A whole day may name its part (`part`, one of PARTS_OF_DAY: "26.10.2020 aamulla"); an end may be a bound
+    (`by`: the day by which it was over, "ohi viimeistään 27.10.2020"). Both leave `at` the day's midnight.
+    """
 
     at: datetime
     has_time: bool = True
+    part: str | None = None
+    by: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,10 @@ class Notice:
     languages: tuple[str, ...] = field(default=("fi", "sv"))
     # True when the record shows only the latest day the notice can have been published (`published`).
     published_by: bool = False
+    # The editors' note per language: what they corrected in the record's text, added, or translated later.
+    editor_note: dict[str, str] = field(default_factory=dict)
+    # Slugs of the notices this one refers to, linked on its page (the checker tells a slug that is not there).
+    see_also: tuple[str, ...] = ()
 
     def _in(self, values: dict[str, str], lang: str) -> Text:
         # A missing translation falls back to the first language that has the text, marked pending.

@@ -1,7 +1,7 @@
 """Parsed notices kept between restarts, so a worker starting on a large archive parses only what changed.
 
 One file beside the notices folder (`.<folder>.parsed`, e.g. `.notices.parsed`), keyed by file name and
-content hash; it is thrown away whole when the parser's code or the site configuration changes. It is a
+content hash; it is thrown away whole when the parser's code or the site configuration changes, and each day. It is a
 cache and nothing more: unreadable, foreign or stale, it is ignored and written anew, and a folder whose
 parent cannot be written simply goes without one.
 """
@@ -9,6 +9,7 @@ parent cannot be written simply goes without one.
 import hashlib
 import logging
 import pickle
+from datetime import datetime
 from pathlib import Path
 
 from mpass_status.files import atomic_file
@@ -35,6 +36,8 @@ def cache_path(folder: Path) -> Path:
 def parser_version(config) -> str:
     """Returns a digest of the parser's code and the configuration it parses against."""
     digest = hashlib.sha256(repr(config).encode())
+    # A file named by a day after today is an error until that day comes: a parse is good for one day.
+    digest.update(datetime.now(config.timezone).date().isoformat().encode())
     here = Path(__file__).parent
     for name in PARSER_MODULES:
         digest.update((here / name).read_bytes())

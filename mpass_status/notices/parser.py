@@ -20,6 +20,7 @@ from mpass_status.notices.fields import (
     read_body,
     read_cancelled,
     read_published_by,
+    read_see_also,
     read_severity,
     read_span,
     read_type,
@@ -80,6 +81,8 @@ def _parse(path: Path, reader: Reader) -> Notice | None:
     cancelled = read_cancelled(fields, kind, reader)
     title = reader.languages(fields.get("title", MISSING), "title", required=True)
     summary = reader.languages(fields.get("summary", MISSING), "summary", required=True)
+    editor_note = reader.languages(fields.get("editor_note", MISSING), "editor_note", required=False)
+    see_also = read_see_also(fields, reader)
     updates = read_updates(fields, kind, reader)
     check_timeline(fields, kind, start, end, updates, reader)
     bodies = read_body(body, body_line, reader)
@@ -109,6 +112,8 @@ def _parse(path: Path, reader: Reader) -> Notice | None:
         published=min([u.time.at for u in ordered], default=midnight),
         languages=config.languages,
         published_by=published_by,
+        editor_note=editor_note,
+        see_also=see_also,
     )
 
 
@@ -119,10 +124,14 @@ def _file_day(path: Path, reader: Reader) -> date:
         reader.error(1, "filename_pattern")
         raise Invalid
     try:
-        return date.fromisoformat(match.group(1))
+        day = date.fromisoformat(match.group(1))
     except ValueError:
         reader.error(1, "filename_date", date=match.group(1))
         raise Invalid from None
+    if day > reader.now.date():
+        # A feed entry dated ahead of every later one would hide them from readers that sort by date.
+        reader.error(1, "filename_future", date=match.group(1), today=reader.now.date().isoformat())
+    return day
 
 
 def _file_text(path: Path, reader: Reader) -> str:
@@ -171,6 +180,12 @@ def _refuse_what_parsers_cannot_take(text: str, front: str, body: str, body_line
         raise Invalid
 
 
+def _indentation(text: str, index: int) -> str:
+    lines = text.split("\n")
+    line = lines[index] if index < len(lines) else ""
+    return line[: len(line) - len(line.lstrip())]
+
+
 def _front_matter(front: str, reader: Reader) -> dict:
     """Returns the front matter's fields as name -> (value, line), stopping YAML that is unsafe or no mapping."""
     try:
@@ -182,7 +197,14 @@ def _front_matter(front: str, reader: Reader) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        reader.error((mark.line + 2) if mark else 2, "yaml_invalid", problem=problem)
+        line = (mark.line + 2) if mark else 2
+        # The two slips editors make most, told in their terms rather than the parser's.
+        if "mapping values are not allowed" in problem:
+            reader.error(line, "yaml_colon")
+        elif mark and "\t" in _indentation(front, mark.line):
+            reader.error(line, "yaml_tab")
+        else:
+            reader.error(line, "yaml_invalid", problem=problem)
         raise Invalid from None
     if node is None or not isinstance(node, yaml.MappingNode):
         reader.error(2, "not_fields")

@@ -1,12 +1,13 @@
 """Collects the problems of one notice file while it is read, and reads its front matter's values with their lines."""
 
+from datetime import datetime
+
 import yaml
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.limits import UNWANTED, describe
-from mpass_status.notices.messages import guide_link, message
+from mpass_status.notices.messages import NoticeProblem, suggest
 from mpass_status.notices.moments import TimeError, parse_moment
-from mpass_status.problems import Problem
 
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -21,17 +22,17 @@ class Reader:
 
     def __init__(self, path: str, config: SiteConfig):
         self.path, self.config = path, config
-        self.problems: list[Problem] = []
+        # What "the future" means for a file name or an update: the moment the file is read.
+        self.now = datetime.now(config.timezone)
+        self.problems: list[NoticeProblem] = []
 
-    def error(self, line: int, key: str, **values) -> None:
+    def error(self, line: int, key: str, /, **values) -> None:
         """Records the error of key (notices/messages.py) at line."""
-        text, topic = message(key, **values)
-        self.problems.append(Problem(self.path, line, text, guide=guide_link(topic)))
+        self.problems.append(NoticeProblem.of(self.path, line, key, **values))
 
-    def warn(self, line: int, key: str, **values) -> None:
+    def warn(self, line: int, key: str, /, **values) -> None:
         """Records the warning of key at line: the notice is still shown."""
-        text, topic = message(key, **values)
-        self.problems.append(Problem(self.path, line, text, warning=True, guide=guide_link(topic)))
+        self.problems.append(NoticeProblem.of(self.path, line, key, warning=True, **values))
 
     def has_errors(self) -> bool:
         """Tells whether any problem so far is an error rather than a warning."""
@@ -86,13 +87,10 @@ class Reader:
         if not value:
             return None
         try:
-            moment, warning = parse_moment(value, self.config.timezone)
+            return parse_moment(value, self.config.timezone)
         except TimeError as exc:
             self.error(entry[1], exc.key, name=name, **exc.values)
             return None
-        if warning:
-            self.warn(entry[1], "time_twice", name=name, **warning)
-        return moment
 
     def languages(self, entry, name: str, required: bool) -> dict[str, str]:
         """Returns an entry's texts per site language, warning of a language that lacks its text."""
@@ -105,8 +103,8 @@ class Reader:
         texts = {}
         for lang, item in value.items():
             if lang not in self.config.languages:
-                choices = " or ".join(self.config.languages)
-                self.error(item[1], "unknown_language", name=name, lang=lang, choices=choices)
+                choices, meant = ", ".join(self.config.languages), suggest(lang, self.config.languages)
+                self.error(item[1], "unknown_language", name=name, lang=lang, choices=choices, suggestion=meant)
                 continue
             text = self.text(item, f"{name}.{lang}")
             if text:

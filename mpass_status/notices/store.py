@@ -20,7 +20,7 @@ from mpass_status.config import SiteConfig
 from mpass_status.files import read_regular
 from mpass_status.notices import parse_cache
 from mpass_status.notices.history import FileHistory, folder_history, git_index
-from mpass_status.notices.messages import guide_link, message
+from mpass_status.notices.messages import NoticeProblem
 from mpass_status.notices.model import Notice
 from mpass_status.notices.parser import parse_notice
 from mpass_status.problems import Problem
@@ -115,8 +115,7 @@ def load_folder(
             continue
         if S_ISLNK(stat.st_mode):
             # A link could publish any file the server can read, from anywhere: a notice is a file of its own.
-            text, topic = message("notice_link")
-            links.append(Problem(f"{folder.name}/{path.name}", 1, text, guide=guide_link(topic)))
+            links.append(NoticeProblem.of(f"{folder.name}/{path.name}", 1, "notice_link"))
         elif S_ISREG(stat.st_mode):
             keys.append(((path.name, stat.st_mtime_ns, stat.st_size), path))
     fresh = [path for key, path in keys if key not in reuse]
@@ -134,8 +133,7 @@ def load_folder(
     unique = []
     for notice in notices:
         if notice.id in seen:
-            text, topic = message("duplicate_id", id=notice.id, other=seen[notice.id].path)
-            problems.append(Problem(notice.path, 1, text, guide=guide_link(topic)))
+            problems.append(NoticeProblem.of(notice.path, 1, "duplicate_id", id=notice.id, other=seen[notice.id].path))
             continue
         seen[notice.id] = notice
         unique.append(notice)

@@ -23,15 +23,21 @@ def broken_site(make_site):
     return app
 
 
-def test_github_annotations_name_file_and_line(make_site):
-    result = broken_site(make_site).test_cli_runner().invoke(args=["notices", "check", "--format", "github"])
+def test_github_annotations_name_file_and_line_in_finnish_unless_asked(make_site):
+    runner = broken_site(make_site).test_cli_runner()
+    result = runner.invoke(args=["notices", "check", "--format", "github"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "::error file=notices/2024-02-02-rikki.md,line=2,title=flask notices check::"
-        "severity is missing; write one of: down, disrupted, notice (see notices/README.md#check-fields)",
-        "::warning file=notices/2024-02-03-luonnos.txt,line=1,title=flask notices check::"
-        "not a notice: a notice file ends in .md (see notices/README.md#check-file)",
+        "::error file=notices/2024-02-02-rikki.md,line=2,title=flask notices check::severity puuttuu; kirjoita jokin"
+        " näistä: down, disrupted, notice, esim. severity: down (ohje: notices/README.md#check-fields)",
+        "::warning file=notices/2024-02-03-luonnos.txt,line=1,title=flask notices check::ei tiedote: tiedotteen"
+        " tiedostonimi päättyy .md, esim. 2024-03-05-huoltokatko.md (ohje: notices/README.md#check-file)",
     ]
+    swedish = runner.invoke(args=["notices", "check", "--format", "github", "--lang", "sv"]).stdout.splitlines()
+    assert swedish[0].endswith(
+        "::severity saknas; skriv en av dessa: down, disrupted, notice, t.ex. severity: down"
+        " (se notices/README.md#check-fields)"
+    )
 
 
 def test_github_commands_escape_what_would_end_them(make_site):
@@ -40,7 +46,7 @@ def test_github_commands_escape_what_would_end_them(make_site):
     folder = notices_folder(app)
     write(folder, VALID, name="2024-02-02-a,b:c.md")
     write(folder, VALID.replace("severity: down", 'severity: "100%\\nrikki"'), name="2024-02-03-sata.md")
-    result = app.test_cli_runner().invoke(args=["notices", "check", "--format", "github"])
+    result = app.test_cli_runner().invoke(args=["notices", "check", "--format", "github", "--lang", "en"])
     assert result.exit_code == 1
     name, severity = result.stdout.splitlines()
     assert name.startswith("::error file=notices/2024-02-02-a%2Cb%3Ac.md,line=1,title=flask notices check::the file")
@@ -48,12 +54,15 @@ def test_github_commands_escape_what_would_end_them(make_site):
     assert "::severity 100%25%0Arikki is unknown;" in severity
 
 
-def test_gitlab_code_quality_report(make_site):
-    result = broken_site(make_site).test_cli_runner().invoke(args=["notices", "check", "--format", "gitlab"])
+def test_gitlab_code_quality_report_in_the_language_asked_for(make_site):
+    runner = broken_site(make_site).test_cli_runner()
+    result = runner.invoke(args=["notices", "check", "--format", "gitlab", "--lang", "sv"])
     assert result.exit_code == 1
     error, warning = json.loads(result.stdout)
     assert error["location"] == {"path": "notices/2024-02-02-rikki.md", "lines": {"begin": 2}}
-    assert error["severity"] == "major" and error["description"].startswith("severity is missing; write one of")
+    assert error["severity"] == "major" and error["description"].startswith("severity saknas; skriv en av dessa")
+    english = json.loads(runner.invoke(args=["notices", "check", "--format", "gitlab", "--lang", "en"]).stdout)
+    assert english[0]["description"].startswith("severity is missing; write one of")
     assert warning["severity"] == "minor" and warning["location"]["path"] == "notices/2024-02-03-luonnos.txt"
     assert len({error["fingerprint"], warning["fingerprint"]}) == 2 and error["check_name"] == "notices-check"
 

@@ -89,7 +89,7 @@ def test_forty_thousand_levels_do_not_crash_the_check(make_site):
     env = {k: v for k, v in os.environ.items() if not k.startswith("STATUS_")}
     env.update(STATUS_NOTICES=str(folder), STATUS_DATABASE=str(folder.parent / "status.sqlite3"))
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "app", "notices", "check"],
+        [str(Path(sys.executable).parent / "flask"), "--app", "app", "notices", "check", "--lang", "en"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -102,8 +102,8 @@ def test_forty_thousand_levels_do_not_crash_the_check(make_site):
     for name, (_, line) in FORTY_THOUSAND.items():
         problems = [text for text in done.stdout.splitlines() if name in text]
         assert problems == [
-            f"notices/{name}:{line}: the front matter nests deeper than 20 levels"
-            " (see notices/README.md#check-front-matter)"
+            f"notices/{name}:{line}: the front matter nests deeper than 20 levels; write the fields as the template"
+            " does (see notices/README.md#check-front-matter)"
         ]
     for name, (_, line) in HIDDEN_BREAKS.items():
         problems = [text for text in done.stdout.splitlines() if name in text]
@@ -116,13 +116,14 @@ def test_ten_thousand_levels_are_one_line_of_notices_check_and_no_traceback(make
     folder = notices_folder(app)
     write(folder, NESTED[shape], name="2024-02-02-syva.md")
     write(folder, VALID)
-    result = app.test_cli_runner().invoke(args=["notices", "check"])
+    result = app.test_cli_runner().invoke(args=["notices", "check", "--lang", "en"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     assert [line.split(": ", 1)[1] for line in result.stdout.splitlines()] == [
-        "the front matter nests deeper than 20 levels (see notices/README.md#check-front-matter)"
+        "the front matter nests deeper than 20 levels; write the fields as the template does"
+        " (see notices/README.md#check-front-matter)"
         if shape.startswith(("flow", "block"))
-        else "the text nests lists or quotes deeper than 20 levels (see notices/README.md#check-body)"
+        else "the text nests lists or quotes deeper than 20 levels; simplify (see notices/README.md#check-body)"
     ]
     assert result.stdout.startswith("notices/2024-02-02-syva.md:")
     assert "1 notices valid, 1 errors" in result.stderr
@@ -167,7 +168,8 @@ def test_a_control_character_pasted_into_the_body_is_named_at_its_line(notices_d
     assert notice is None and errors == [
         (
             25,
-            "the line holds the control character U+001B (escape); delete it (it cannot appear in feeds)",
+            "the line holds the control character U+001B (escape); delete it (it cannot appear in feeds),"
+            " e.g. by typing the line anew",
         )
     ]
 
@@ -203,12 +205,12 @@ def test_notices_check_names_the_line_of_a_vertical_tab_and_of_a_pasted_escape(m
     write(folder, VALID.replace("  fi: Häiriö\n", '  fi: "Häiriö\\x0b"\n'), name="2024-02-02-vt.md")
     write(folder, VALID + "<!-- fi -->\nEnsin.\nSitten \x1b[31mpunaista\x1b[0m.\n", name="2024-02-03-esc.md")
     write(folder, VALID)
-    result = app.test_cli_runner().invoke(args=["notices", "check"])
+    result = app.test_cli_runner().invoke(args=["notices", "check", "--lang", "en"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stdout.splitlines() == [
-        "notices/2024-02-02-vt.md:8: the value holds the control character U+000B (vertical tab); remove the escape"
-        " (see notices/README.md#check-characters)",
+        "notices/2024-02-02-vt.md:8: the value holds the control character U+000B (vertical tab); remove the \\"
+        " escape that writes it (see notices/README.md#check-characters)",
         "notices/2024-02-03-esc.md:25: the line holds the control character U+001B (escape);"
-        " delete it (it cannot appear in feeds) (see notices/README.md#check-characters)",
+        " delete it (it cannot appear in feeds), e.g. by typing the line anew (see notices/README.md#check-characters)",
     ]
     assert "1 notices valid, 2 errors" in result.stderr

@@ -21,4 +21,4 @@ def test_a_link_to_a_valid_notice_outside_the_folder_is_not_published_and_is_nam
     assert client.get("/fi/notices/2019-11-20-tunnistushairio/").status_code == 200
     check = site.test_cli_runner().invoke(args=["notices", "check"])
     assert check.exit_code != 0
-    assert "2026-03-05-linked.md:1" in check.output and "symbolic link" in check.output
+    assert "2026-03-05-linked.md:1" in check.output and "tiedosto on symbolinen linkki" in check.output

@@ -85,7 +85,7 @@ summary:
 @pytest.mark.parametrize(
     "published_by, name, fragment",
     [
-        ("2021-11-05 09:00", "2021-11-05-muutos.md", "published_by is a date without a clock time"),
+        ("2021-11-05 09:00", "2021-11-05-muutos.md", "published_by is a day without a clock time"),
         ("2021-11-05", "2021-11-04-muutos.md", "the file name must carry the published_by date 2021-11-05"),
     ],
 )

@@ -1,5 +1,7 @@
 """The validator names the file and line of each kind of mistake, and the loader agrees."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from mpass_status.notices.store import load_folder
@@ -22,7 +24,7 @@ def test_valid_notice_has_no_problems(notices_dir):
         ("severity: down\n", "severity: down\ncolour: red\n", 4, "unknown field colour; the fields are: id, type"),
         ("start: 2024-02-01 08:00", "start: 2024-02-30 08:00", 5, "the time 2024-02-30 08:00 does not exist"),
         ("start: 2024-02-01 08:00", "start: yesterday", 5, "write it as YYYY-MM-DD HH:MM"),
-        ("end: 2024-02-01 09:30", "end: 2024-02-01 07:30", 6, "end is before start"),
+        ("end: 2024-02-01 09:30", "end: 2024-02-01 07:30", 6, "end 2024-02-01 07:30 is before start 2024-02-01 08:00"),
         ("  - time: 2024-02-01 09:30", "  - time: 2024-02-01 10:30", 14, "outside the notice's span"),
         ("  - time: 2024-02-01 09:30", "  - time:", 14, "the update's time is missing"),
         ("affected: [wilma]", "affected: [wilma, moodle]", 4, "unknown component moodle; the components are:"),
@@ -32,7 +34,10 @@ def test_valid_notice_has_no_problems(notices_dir):
         ("severity: down\n", "", 2, "severity is missing; write one of: down, disrupted, notice"),
         ("type: incident\n", "", 2, "type is missing; write one of: incident"),
         ("title:\n  fi: Häiriö\n  sv: Störning\n", "title:\n", 7, "title is missing"),
-        ("  fi: Lyhyesti.", "  en: Briefly.", 11, "unknown language en; write fi or sv"),
+        ("  fi: Lyhyesti.", "  en: Briefly.", 11, "unknown language en; the languages are fi, sv"),
+        ("  sv: Kort.", "  se: Kort.", 12, "unknown language se; the languages are fi, sv; did you mean sv?"),
+        ("affected: [wilma]", "affected: [Wilma]", 4, "unknown component Wilma; the components are: adfs,"),
+        ("title:\n  fi: Häiriö", "title:\n  fi: Huolto: tuotanto", 8, "put the text in quotes"),
         ("end: 2024-02-01 09:30", "end:", 6, "resolved, so its end must be written"),
         ("---\n", "---\ntitle: [unclosed\n", 3, "not valid YAML"),
         ("severity: down\n", "severity: down\nseverity: notice\n", 4, "written twice"),
@@ -58,7 +63,11 @@ def test_missing_language_is_a_warning_not_an_error(notices_dir):
 def test_bad_file_name_and_stray_body_text(notices_dir):
     _, errors, _ = errors_of(write(notices_dir, VALID, name="2024-2-1-Hairio.md"))
     assert errors == [
-        (1, "the file name must be YYYY-MM-DD-slug.md, the slug in lowercase letters, digits and hyphens")
+        (
+            1,
+            "the file name must be YYYY-MM-DD-slug.md, the slug in lowercase letters, digits and hyphens,"
+            " e.g. 2024-03-05-wilma-kirjautumishairio.md",
+        )
     ]
     _, errors, _ = errors_of(write(notices_dir, VALID + "Teksti ilman kielimerkintää.\n"))
     assert errors == [(23, "text must follow a language line <!-- fi --> or <!-- sv -->")]
@@ -68,17 +77,104 @@ def test_invalid_utf8_names_its_line(notices_dir):
     path = notices_dir / "2024-02-01-hairio.md"
     path.write_bytes(VALID.encode() + b"<!-- fi -->\nHyv\xe4 teksti\n")
     _, errors, _ = errors_of(path)
-    assert errors == [(24, "the file is not valid UTF-8 text; save it as UTF-8")]
+    assert errors == [(24, "the file is not valid UTF-8 text; save it as UTF-8 (Save as → Encoding: UTF-8)")]
 
 
-def test_skipped_spring_time_and_ambiguous_autumn_time(notices_dir):
-    _, errors, _ = errors_of(write(notices_dir, VALID.replace("start: 2024-02-01 08:00", "start: 2024-03-31 03:30")))
-    assert any(line == 5 and "does not exist in Europe/Helsinki" in message for line, message in errors)
-    text = VALID.replace("2024-02-01", "2024-10-27").replace("start: 2024-10-27 08:00", "start: 2024-10-27 03:30")
-    text = text.replace("  - time: 2024-10-27 08:00", "  - time: 2024-10-27 03:30")
-    notice, errors, warnings = errors_of(write(notices_dir, text, name="2024-10-27-hairio.md"))
-    assert errors == []
-    assert any(line == 5 and "occurs twice" in message for line, message in warnings)
+def test_a_skipped_spring_time_and_an_ambiguous_autumn_time_are_errors_that_show_the_offset(notices_dir):
+    spring = VALID.replace("2024-02-01", "2024-03-31").replace("start: 2024-03-31 08:00", "start: 2024-03-31 03:30")
+    _, errors, _ = errors_of(write(notices_dir, spring, name="2024-03-31-hairio.md"))
+    assert errors == [
+        (
+            5,
+            "start: the time 2024-03-31 03:30 does not exist in Europe/Helsinki: the clocks move forward past it"
+            " that night; write it with its offset, e.g. 2024-03-31 03:30 +02:00",
+        )
+    ]
+    autumn = VALID.replace("2024-02-01", "2024-10-27").replace("start: 2024-10-27 08:00", "start: 2024-10-27 03:30")
+    notice, errors, _ = errors_of(write(notices_dir, autumn, name="2024-10-27-hairio.md"))
+    assert notice is None and errors == [
+        (
+            5,
+            "start: the time 2024-10-27 03:30 occurs twice in Europe/Helsinki, the night the clocks turn back; write"
+            " it with its offset: 2024-10-27 03:30 +03:00 (summer time, the first) or 2024-10-27 03:30 +02:00"
+            " (winter time, the second)",
+        )
+    ]
+    # Written as the message says, each offset is the instant it names.
+    winter = autumn.replace("start: 2024-10-27 03:30", "start: 2024-10-27 03:30 +02:00")
+    notice, errors, _ = errors_of(write(notices_dir, winter, name="2024-10-27-hairio.md"))
+    assert errors == [] and notice.start.at.isoformat() == "2024-10-27T03:30:00+02:00"
+
+
+def test_end_before_start_is_one_message_with_both_times(notices_dir):
+    text = VALID.replace("end: 2024-02-01 09:30", "end: 2024-02-01 07:30")
+    notice, errors, warnings = errors_of(write(notices_dir, text))
+    assert notice is None and warnings == []
+    assert errors == [
+        (
+            6,
+            "end 2024-02-01 07:30 is before start 2024-02-01 08:00; the end comes after the start,"
+            " e.g. start: 2024-03-05 09:00 and end: 2024-03-05 10:30",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "meant"),
+    [
+        ("affected: [wilma]", "affected: [Wilma]", "wilma"),
+        ("affected: [wilma]", "affected: [tuotanto]", "production"),
+        ("affected: [wilma]", "affected: [produktion]", "production"),
+        ("type: incident", "type: häiriö", "incident"),
+        ("type: incident", "type: underhållsavbrott", "maintenance"),
+        ("severity: down\n", "severity: down\notsikko: x\n", "title"),
+        ("stage: investigating", "stage: selvitetään", "investigating"),
+        ("severity: down", "severity: dwon", "down"),
+    ],
+)
+def test_a_near_id_or_a_finnish_or_swedish_word_gets_a_did_you_mean(notices_dir, old, new, meant):
+    _, errors, _ = errors_of(write(notices_dir, VALID.replace(old, new, 1)))
+    assert len(errors) == 1 and errors[0][1].endswith(f"; did you mean {meant}?"), errors
+
+
+def test_an_unquoted_colon_in_a_title_is_told_in_the_editors_terms(notices_dir):
+    _, errors, _ = errors_of(write(notices_dir, VALID.replace("  fi: Häiriö\n", "  fi: Huolto: tuotanto\n")))
+    assert errors == [
+        (
+            8,
+            "the text holds a colon followed by a space, which YAML reads as a new field: put the text in quotes,"
+            ' e.g. fi: "Huoltokatko: tuotanto"',
+        )
+    ]
+    _, errors, _ = errors_of(write(notices_dir, VALID.replace("  fi: Häiriö\n", "\tfi: Häiriö\n")))
+    assert [line for line, _ in errors] == [8] and "indented with a tab" in errors[0][1]
+
+
+def test_a_file_named_by_a_future_day_is_an_error_at_line_one(notices_dir):
+    tomorrow = datetime.now(CONFIG.timezone).date() + timedelta(days=1)
+    text = VALID.split("updates:")[0].replace("start: 2024-02-01 08:00", f"start: {tomorrow} 08:00") + "---\n"
+    text = text.replace("type: incident", "type: maintenance").replace("end: 2024-02-01 09:30\n", "")
+    today = datetime.now(CONFIG.timezone).date()
+    path = write(notices_dir, text, name=f"{tomorrow}-huolto.md")
+    notice, errors, _ = errors_of(path)
+    assert notice is None and errors == [
+        (
+            1,
+            f"the file name's date {tomorrow} is after today, {today}: a file is named by the day it is published,"
+            f" and the day of the event goes in start (e.g. start: {tomorrow} 10:00)",
+        )
+    ]
+    # Named by the day it is written, the same notice is valid.
+    notice, errors, _ = errors_of(path.rename(path.with_name(f"{today}-huolto.md")))
+    assert errors == [] and notice.start.at.date() == tomorrow
+
+
+def test_an_update_time_in_the_future_is_an_error_at_its_line(notices_dir):
+    text = VALID.replace("2024-02-01 09:30", "2099-02-01 09:30")
+    notice, errors, _ = errors_of(write(notices_dir, text))
+    assert notice is None and [(line, message.split(" (")[0]) for line, message in errors] == [
+        (14, "the update's time 2099-02-01 09:30 is after now")
+    ]
 
 
 def test_duplicate_ids_across_files(notices_dir):
@@ -87,7 +183,8 @@ def test_duplicate_ids_across_files(notices_dir):
     snapshot, _ = load_folder(notices_dir, CONFIG)
     assert len(snapshot.notices) == 1
     assert [p.message for p in snapshot.problems] == [
-        "the id sama is used by notices/2024-02-01-hairio.md too; give each notice an id of its own"
+        "the id sama is used by notices/2024-02-01-hairio.md too; give each notice an id of its own,"
+        " e.g. its file name without .md"
     ]
 
 
@@ -97,6 +194,6 @@ def test_broken_file_is_skipped_and_the_rest_load(notices_dir):
     snapshot, _ = load_folder(notices_dir, CONFIG)
     assert [n.slug for n in snapshot.notices] == ["2024-02-01-hairio"]
     assert [str(p) for p in snapshot.problems] == [
-        "notices/2024-02-03-rikki.md:1: the front matter is not closed by a line '---'"
-        " (see notices/README.md#check-front-matter)"
+        "notices/2024-02-03-rikki.md:1: the front matter is not closed by a line '---'; write --- on a line of its"
+        " own after the last field (see notices/README.md#check-front-matter)"
     ]
