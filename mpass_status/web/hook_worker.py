@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from mpass_status.notices.sync import Sync, SyncError
 
 log = logging.getLogger(__name__)
-# Deliveries accepted per process in a minute, verified or not; more are answered 429.
+# Verified deliveries accepted per process in a minute; more are answered 429.
 MAX_PER_MINUTE = 60
+# Unverified deliveries answered 403 (and logged) per process in a minute; more are answered 429 unlogged.
+# They are counted apart: a flood of forged ones never spends what the forge's real pushes are allowed.
+MAX_REFUSED_PER_MINUTE = 30
 
 
 class SyncWorker:
@@ -72,10 +75,12 @@ class Window:
 
 @dataclass(eq=False)
 class HookState:
-    """The hook's window and its sync worker, built with the first verified delivery (a site that is never
-    pushed to starts no thread)."""
+    """The hook's windows and its sync worker, built with the first verified delivery (a site that is never
+    pushed to starts no thread). Verified and refused deliveries are counted apart, so forged ones can never
+    spend what the forge's real pushes are allowed."""
 
     window: Window = field(default_factory=lambda: Window(MAX_PER_MINUTE))
+    refused: Window = field(default_factory=lambda: Window(MAX_REFUSED_PER_MINUTE))
     worker: SyncWorker | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
