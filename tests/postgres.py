@@ -15,6 +15,8 @@ from pathlib import Path
 import psycopg
 
 _names = itertools.count(1)
+# base URL -> how pg_ctl starts and stops that server (restart() of a fault test).
+_servers: dict[str, list] = {}
 
 
 def binaries() -> Path:
@@ -57,10 +59,22 @@ def server():
         if started.returncode != 0:
             log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {started.stderr.decode()} {log}")
-        yield f"postgresql://postgres@127.0.0.1:{port}"
+        base = f"postgresql://postgres@127.0.0.1:{port}"
+        _servers[base] = [bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", folder / "server.log", "-w", "-t", "60"]
+        yield base
     finally:
         _as_postgres([bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop(base: str) -> None:
+    """Stops the server at base at once, as a crash would (its clients' connections end)."""
+    _as_postgres([*_servers[base], "-m", "immediate", "stop"], check=True, capture_output=True)
+
+
+def start(base: str) -> None:
+    """Starts the server at base again after stop(), on the same port and data."""
+    _as_postgres([*_servers[base], "start"], check=True, capture_output=True)
 
 
 def new_database(base: str) -> str:

@@ -12,8 +12,9 @@ from contextlib import contextmanager, suppress
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
+from mpass_status.checks.store.breaker import Breaker
 from mpass_status.checks.store.interface import ResultsStore, StorageError
 from mpass_status.checks.store.sql import BUSY_SECONDS, SQLResults, schema
 
@@ -27,6 +28,11 @@ PROBER_LOCKS = 7_264_312
 # A page waits at most this long for a query: a locked table must not hang a worker.
 STATEMENT_MS = 5000
 POOL_SIZE = 4
+# A server that does not answer is given up on this soon (libpq's shortest), and a pooled connection waited
+# for no longer: a page told "unreachable" in two seconds says more than one that hangs.
+CONNECT_SECONDS = 2
+# How long a pooled connection is waited for before asking whether the server takes connections at all.
+QUICK_WAIT = 0.2
 
 
 class PostgresResults(SQLResults):
@@ -46,6 +52,7 @@ class PostgresResults(SQLResults):
         self._url = url
         self._pool: ConnectionPool | None = None
         self._ready = False
+        self._breaker = Breaker(self.name)
 
     def _open(self) -> ConnectionPool:
         if self._pool is None:
@@ -56,9 +63,11 @@ class PostgresResults(SQLResults):
                 open=False,
                 kwargs={
                     "row_factory": dict_row,
-                    "connect_timeout": int(BUSY_SECONDS),
+                    "connect_timeout": CONNECT_SECONDS,
                     "options": f"-c statement_timeout={STATEMENT_MS}",
                 },
+                # A connection the server ended (a restart) is found before it is lent, not by a failed query.
+                check=ConnectionPool.check_connection,
                 name="results",
             )
             # Not waiting for the first connection: an unreachable server is found by the first operation.
@@ -67,12 +76,56 @@ class PostgresResults(SQLResults):
 
     @contextmanager
     def _connect(self, busy_seconds: float = BUSY_SECONDS) -> Iterator[psycopg.Connection]:
+        # While the server is unreachable callers are refused at once; one of them tries it now and then.
+        self._breaker.guard(self._reopen)
         # psycopg_pool's PoolTimeout (no connection in time) is a psycopg.Error too.
         try:
-            with self._open().connection(timeout=busy_seconds) as db:
-                if not self._ready:
-                    self._create(db)
-                yield db
+            pool = self._open()
+            db = self._lent(pool, min(busy_seconds, CONNECT_SECONDS))
+            try:
+                with db:
+                    if not self._ready:
+                        self._create(db)
+                    yield db
+            finally:
+                pool.putconn(db)
+        except psycopg.Error as exc:
+            error = StorageError(f"{type(exc).__name__}: {exc}")
+            if self._unreachable(exc):
+                self._breaker.tripped(str(error))
+            raise error from exc
+
+    def _lent(self, pool: ConnectionPool, wait: float) -> psycopg.Connection:
+        # A pool with no connection to lend at once may be busy or may have lost its server: one quick
+        # connection of our own tells which, so a page learns in milliseconds that the server is gone.
+        try:
+            return pool.getconn(timeout=QUICK_WAIT)
+        except PoolTimeout:
+            try:
+                self._try_connecting()
+            except StorageError as exc:
+                self._breaker.tripped(str(exc))
+                raise
+        return pool.getconn(timeout=wait)
+
+    @staticmethod
+    def _unreachable(exc: psycopg.Error) -> bool:
+        # A connection failing or ended by the server (SQLSTATE class 08, or 57P: shut down): not a slow query,
+        # nor a pool that is only busy (_lent has found out whether the server takes connections).
+        if isinstance(exc, PoolTimeout):
+            return False
+        state = getattr(exc, "sqlstate", None)
+        return isinstance(exc, psycopg.OperationalError) and (state is None or state.startswith(("08", "57P")))
+
+    def _reopen(self) -> None:
+        """The breaker's trial: one quick connection; once it succeeds the pool starts afresh, so connections
+        come at once instead of after the old pool's growing pauses between attempts."""
+        self._try_connecting()
+        self.close()
+
+    def _try_connecting(self) -> None:
+        try:
+            psycopg.connect(self._url, connect_timeout=CONNECT_SECONDS).close()
         except psycopg.Error as exc:
             raise StorageError(f"{type(exc).__name__}: {exc}") from exc
 
@@ -132,9 +185,10 @@ class PostgresResults(SQLResults):
     def close(self) -> None:
         """Closes the pool's connections."""
         if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+            pool, self._pool = self._pool, None
             self._ready = False
+            # Not waiting for its workers: one may be sleeping between attempts to reach a server that was down.
+            pool.close(timeout=0)
 
 
 # The engine keeps the interface's promises (checked by type checkers; the contract tests check it at run time).
@@ -160,7 +214,7 @@ class AdvisoryLock:
         self.release()
         high, low = _lock_key(self.vantage)
         try:
-            connection = psycopg.connect(self.url, autocommit=True, connect_timeout=int(BUSY_SECONDS))
+            connection = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_SECONDS)
         except psycopg.Error:
             return False
         try:
