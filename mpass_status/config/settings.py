@@ -7,6 +7,7 @@ test's own mapping. Every value is parsed with its type once, when the app is cr
 stops the start with one line naming the setting, never a prober started by a non-empty string.
 """
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _networks(value: Any) -> tuple:
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    try:
+        return tuple(ipaddress.ip_network(str(item).strip(), strict=False) for item in items)
+    except (TypeError, ValueError):
+        raise ValueError("write addresses or networks separated by commas, e.g. 127.0.0.1, 10.0.0.0/8") from None
+
+
 def _name(value: Any) -> str:
     text = _text(value)
     if not text:
@@ -118,6 +127,10 @@ SETTINGS = (
     # How often the results database is asked for its newest round (what makes live pages stale).
     Setting("STATUS_VERSION_SECONDS", _seconds, 1.0, "STATUS_VERSION_SECONDS"),
     Setting("NOTICES_PER_PAGE", _count, 20),
+    # Who reads /readyz's reasons and detail (everyone else gets ready or not ready): the load balancer's and
+    # the monitoring's addresses, and a token they may send as `Authorization: Bearer …` instead.
+    Setting("READYZ_DETAIL_FROM", _networks, "127.0.0.1, ::1", "STATUS_READYZ_DETAIL_FROM"),
+    Setting("READYZ_TOKEN", _optional(_text), None, "STATUS_READYZ_TOKEN"),
 )
 
 
@@ -140,6 +153,8 @@ class Settings:
     notice_check_seconds: float
     status_version_seconds: float
     notices_per_page: int
+    readyz_detail_from: tuple
+    readyz_token: str | None
 
 
 def defaults(root: Path) -> dict[str, Any]:

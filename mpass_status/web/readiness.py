@@ -1,9 +1,15 @@
 """Serves /healthz (the process answers) and /readyz (the site can tell the truth now), for load balancers
-and people during an outage; neither is ever cached or exported (routes.py)."""
+and people during an outage; neither is ever cached or exported (routes.py).
 
+/readyz tells the world only ready or not ready: its reasons and detail (the database, held-back notices'
+problems) are for the addresses in READYZ_DETAIL_FROM and for a request with READYZ_TOKEN.
+"""
+
+import hmac
+import ipaddress
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from mpass_status import runtime
 from mpass_status.checks.store import StorageError
@@ -28,7 +34,38 @@ def readyz():
         body = _readiness(datetime.now(UTC))
     except Exception as exc:  # noqa: BLE001 - readiness reports any failure instead of raising
         body = {"ready": False, "reasons": [f"readiness check failed: {type(exc).__name__}: {exc}"[:300]]}
+    if not _may_read_detail():
+        body = {"ready": body["ready"]}
     return jsonify(body), 200 if body["ready"] else 503
+
+
+def _may_read_detail() -> bool:
+    """Tells whether the request comes from an allowed address, or carries the token.
+
+    A request relayed by a proxy names its client last in X-Forwarded-For (nginx's $proxy_add_x_forwarded_for):
+    both the proxy and that client must be allowed, so the world reaching the app through a local proxy
+    gets no detail however the header it sends begins.
+    """
+    settings = runtime.settings()
+    token = settings.readyz_token
+    sent = request.headers.get("Authorization", "")
+    if token and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].encode(), token.encode()):
+        return True
+    addresses = [request.remote_addr or ""]
+    forwarded = request.headers.get("X-Forwarded-For")
+    if forwarded is not None:
+        addresses.append(forwarded.rpartition(",")[2].strip())
+    return all(_allowed(address, settings.readyz_detail_from) for address in addresses)
+
+
+def _allowed(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    # An IPv4 client of a dual-stack socket arrives as ::ffff:a.b.c.d.
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return any(ip in network for network in networks)
 
 
 def _readiness(now: datetime) -> dict:
