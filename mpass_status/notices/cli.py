@@ -52,7 +52,7 @@ def _unknown_references(notices: NoticeSet) -> list[Problem]:
     for notice in notices.notices:
         for slug in notice.see_also:
             if slug not in notices.by_slug:
-                meant = suggest(slug, sorted(notices.by_slug))
+                meant = suggest(slug, sorted(set(notices.by_slug) - {notice.slug}))
                 problems.append(NoticeProblem.of(notice.path, 1, "see_also_unknown", slug=slug, suggestion=meant))
     return problems
 

@@ -104,8 +104,9 @@ class Notice:
         return Text("", lang, False)
 
     def text(self, what: str, lang: str) -> Text:
-        """Returns title, summary or body in lang, or the other language marked pending."""
-        return self._in({"title": self.title, "summary": self.summary, "body": self.body_html}[what], lang)
+        """Returns title, summary, body or editor_note in lang, or the other language marked pending."""
+        parts = {"title": self.title, "summary": self.summary, "body": self.body_html, "editor_note": self.editor_note}
+        return self._in(parts[what], lang)
 
     def update_text(self, update: Update, lang: str) -> Text:
         """Returns an update's rendered text in lang, or the other language marked pending."""

@@ -135,10 +135,13 @@ def archive(facet, value, page):
 @bp.route("/notices/<slug>/")
 def notice(slug):
     """Shows one notice with all of its updates."""
-    found = runtime.notices().by_slug.get(slug)
+    notices = runtime.notices()
+    found = notices.by_slug.get(slug)
     if found is None:
         abort(404)
-    return render_template("notice.html", notice=found, now=now())
+    # The notices it refers to, from the same set (the checker names a reference that is not there).
+    related = [notices.by_slug[other] for other in found.see_also if other in notices.by_slug]
+    return render_template("notice.html", notice=found, now=now(), related=related)
 
 
 @bp.route("/about/")
