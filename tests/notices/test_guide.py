@@ -34,6 +34,13 @@ def test_the_guide_starts_from_the_browser_in_both_languages():
     assert "| `opinsys` |" in swedish and "[Tiedoston rakenne]" not in swedish and "ovan." not in swedish
 
 
+def test_the_guides_full_example_is_the_shipped_notice_as_it_stands():
+    shipped = (ROOT / "notices" / "2019-11-20-tunnistushairio.md").read_text(encoding="utf-8")
+    for heading in ("## Kokonainen esimerkki", "### Ett fullständigt exempel"):
+        block = GUIDE_TEXT.split(heading)[1].split("```\n", 1)[1].split("```\n", 1)[0]
+        assert block == shipped, heading
+
+
 def fill(template: str, fields: dict[str, str]) -> str:
     """Fills the template's fields as an editor would: each value after its field's name, the first one found."""
     text = template
