@@ -199,3 +199,42 @@ def test_published_by_does_not_go_with_updates(notices_dir):
     text = VALID.replace("type: incident\n", "type: incident\npublished_by: 2024-02-01\n")
     notice, errors, _ = errors_of(write(notices_dir, text))
     assert notice is None and any("dated by its first update" in message for _, message in errors)
+
+
+# Facts of the record (the seed's dates, times, names and values) each notice must state, in both languages.
+RECORD_FACTS = {
+    "2019-11-20-tunnistushairio": ["2019-11-20 07:50", "2019-11-20 09:12", "7.50", "9.12"],
+    "2020-10-26-wilma-kirjautumishairio": ["2020-10-26 morning", "end_by: 2020-10-27", "Visma", "26.10.2020"],
+    "2021-09-01-testiymparisto-tietomalli-1-2": [
+        "urn:mpass.id:municipalityCode",
+        "urn:mpass.id:municipality",
+        "urn:mpass.id:role_v1.1",
+        "1.2.246.562.10.494695390410;32132;9A;Oppilas",
+        "Helsinki;32132;9A;Oppilas",
+        "31.12.2022",
+        "4.1.2022",
+        "1.8.2022",
+        "mpass@oph.fi",
+    ],
+    "2021-11-05-tietomalli-1-2-koulutuksen-jarjestajat": ["4.1.2022", "1.1.2022", "5.11.2021", "mpass@oph.fi"],
+    "2021-11-05-tietomalli-1-2-palveluntarjoajat": [
+        "urn:mpass.id:schoolInfo",
+        "urn:mpass.id:educationProviderInfo",
+        "00000;",
+        "1.2.246.562.10.494695390410;32132;9A;Oppilas",
+        "4.1.2022",
+        "1.1.2022",
+    ],
+}
+
+
+@pytest.mark.parametrize("slug", sorted(RECORD_FACTS))
+def test_each_notice_states_the_records_facts_in_both_languages(slug):
+    text = (SHIPPED / f"{slug}.md").read_text(encoding="utf-8")
+    front, _, body = text[4:].partition("\n---\n")
+    fi = "\n".join(line for line in front.splitlines() if not line.lstrip().startswith("sv:"))
+    fi += body.split("<!-- sv -->")[0]
+    sv = "\n".join(line for line in front.splitlines() if not line.lstrip().startswith("fi:"))
+    sv += body.split("<!-- sv -->")[-1]
+    for fact in RECORD_FACTS[slug]:
+        assert fact in fi and fact in sv, fact

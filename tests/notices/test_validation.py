@@ -197,3 +197,48 @@ def test_broken_file_is_skipped_and_the_rest_load(notices_dir):
         "notices/2024-02-03-rikki.md:1: the front matter is not closed by a line '---'; write --- on a line of its"
         " own after the last field (see notices/README.md#check-front-matter)"
     ]
+
+
+def test_a_day_with_its_part_and_an_end_given_as_a_bound(notices_dir):
+    text = VALID.replace("start: 2024-02-01 08:00", "start: 2024-02-01 morning")
+    text = text.replace("end: 2024-02-01 09:30", "end_by: 2024-02-02").replace("2024-02-01 09:30", "2024-02-02")
+    text = text.replace("  - time: 2024-02-01 08:00", "  - time: 2024-02-01")
+    notice, errors, warnings = errors_of(write(notices_dir, text))
+    assert errors == [] and warnings == []
+    assert (notice.start.part, notice.start.has_time) == ("morning", False)
+    assert notice.end.by and notice.end.at.date().isoformat() == "2024-02-02" and notice.duration() is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        (
+            "end: 2024-02-01 09:30",
+            "end: 2024-02-01 09:30\nend_by: 2024-02-02",
+            7,
+            "write either end (when the end is known) or end_by (the day it was over by), not both",
+        ),
+        (
+            "end: 2024-02-01 09:30",
+            "end_by: 2024-02-01 09:30",
+            6,
+            "end_by is a day without a clock time, e.g. end_by: 2020-10-27; when the clock time is known, write end",
+        ),
+        (
+            "start: 2024-02-01 08:00",
+            "start: 2024-02-01 08:00 morning",
+            5,
+            "start: morning goes with a day without a clock time, e.g. start: 2020-10-26 morning",
+        ),
+        (
+            "start: 2024-02-01 08:00",
+            "start: 2024-02-01 aamulla",
+            5,
+            "start: cannot read the time 2024-02-01 aamulla; write it as YYYY-MM-DD HH:MM, or YYYY-MM-DD,"
+            " e.g. start: 2024-03-05 07:50",
+        ),
+    ],
+)
+def test_a_bound_or_a_part_of_the_day_written_wrong_is_one_message(notices_dir, old, new, line, message):
+    notice, errors, _ = errors_of(write(notices_dir, VALID.replace(old, new, 1)))
+    assert notice is None and errors == [(line, message)]
