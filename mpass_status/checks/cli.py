@@ -57,8 +57,10 @@ def command(config: SiteConfig, open_store: Callable[[], ResultsStore]) -> click
                 stop,
                 on_round=lambda results: click.echo(format_table(results) + "\n"),
                 on_error=lambda text: click.echo(f"error: {text}", err=True),
+                lock=lock,
             )
-            stop.set()  # watch returns only when stopped, or at once when there is nothing to check
+            if not config.checks:
+                stop.set()  # nothing to check; otherwise watch returned having lost the lock: ask for it again
 
         def waiting() -> None:
             # Another prober (a web server's, or another --watch) writes here: take over when it stops.

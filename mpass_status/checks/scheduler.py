@@ -163,10 +163,24 @@ class Storer:
         self.backoff = min(self.backoff * 2, LONGEST_BACKOFF_SECONDS)
 
 
-def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=None, on_error=None) -> None:
-    """Runs the checks on their schedule until stop is set; on_round(results) after each, on_error(text)."""
+def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=None, on_error=None, lock=None) -> None:
+    """Runs the checks on their schedule until stop is set; on_round(results) after each, on_error(text).
+
+    Given the prober lock, it is asked before every write and watch returns the moment it is not held: two
+    probers of one vantage point never write side by side (after a database restart, say).
+    """
     if not config.checks:
         return
+
+    def lost() -> bool:
+        if lock is None or lock.held:
+            return False
+        text = f"the prober lock of {db.name} is no longer held; writing stops until it is taken again"
+        log.error(text)
+        if on_error:
+            on_error(text)
+        return True
+
     schedule = Schedule(config, time.monotonic())
     storer = Storer(db, config.probe.retention_days, on_error, config.probe.vantage)
     try:
@@ -181,6 +195,8 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
                 started = datetime.now(UTC)
                 results, network_down = probe_round(ready, config.probe, started)
                 schedule.record(results, moment)
+                if lost():
+                    return
                 storer.add(results, started, datetime.now(UTC), network_down)
                 if on_round:
                     on_round(results)
@@ -191,6 +207,8 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
                 if on_error:
                     on_error(f"probe round failed: {type(exc).__name__}: {exc}")
         elif storer.pending and moment >= storer.retry_at:
+            if lost():
+                return
             storer.flush()
         wake = schedule.next_due()
         if storer.pending:
@@ -204,7 +222,7 @@ def supervise(config: SiteConfig, db: ResultsStore, stop: threading.Event, lock)
     def probe() -> None:
         # Restarted by hold_or_stand_by after a pause, the lock kept: this worker stays the prober.
         try:
-            watch(config, db, stop)
+            watch(config, db, stop, lock=lock)
         except Exception:  # a bug must not end the probing
             log.exception("prober stopped unexpectedly; restarting")
 

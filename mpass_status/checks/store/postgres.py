@@ -229,8 +229,23 @@ class AdvisoryLock:
 
     @property
     def held(self) -> bool:
-        """Returns whether this object holds the lock (its connection still open)."""
-        return self._connection is not None and not self._connection.closed
+        """Returns whether this object holds the lock, asked of the server: a connection the server ended (a
+        restart) looks open here until it is used, while another prober may already have taken the lock."""
+        if self._connection is None or self._connection.closed:
+            return False
+        high, low = _lock_key(self.vantage)
+        try:
+            row = self._connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'"
+                " AND granted AND classid = %s AND objid = %s AND objsubid = 1)",
+                (high, low),
+            ).fetchone()
+        except psycopg.Error:
+            row = None
+        if not (row and row[0]):
+            self.release()
+            return False
+        return True
 
     def release(self) -> None:
         """Gives the lock up: unlocked on the server before its connection closes, so that a standby asking at
