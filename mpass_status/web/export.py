@@ -53,6 +53,9 @@ INDEX_TEMPLATE = """<!doctype html>
 """
 # A path no route matches: the 404 pages' language switch then leads to the front pages.
 NOT_FOUND_PATH = "/-/-/-/-/-/"
+# Blueprints whose URLs take the language as `?lang=` (the status API): each language but the first is a file of
+# its own beside the first's, summary.sv.json beside summary.json (deploy/nginx/status.conf maps ?lang=sv to it).
+QUERY_LANGUAGE = ("status_api",)
 
 
 def _notices() -> Iterator[dict]:
@@ -153,11 +156,14 @@ def site_urls(app: Flask) -> list[Target]:
             for endpoint, rules in _exported_rules(app).items():
                 generator = _generator(endpoint, rules)
                 per_language = any("lang" in rule.arguments for rule in rules)
+                by_query = endpoint.partition(".")[0] in QUERY_LANGUAGE
                 for value in generator() if generator else ():
-                    for lang in languages if per_language else (None,):
+                    for lang in languages if per_language or by_query else (None,):
                         full = dict(value, lang=lang) if lang else value
                         # url_for quotes (a space is %20): the path as the test client is asked for it.
                         url = unquote(urlsplit(url_for(endpoint, **full)).path)
+                        if by_query and lang != languages[0]:
+                            url += f"?lang={lang}"
                         if url not in seen:
                             seen.add(url)
                             found.append(Target(url, endpoint, full))
@@ -180,8 +186,13 @@ def static_index(app: Flask) -> bytes:
 
 
 def file_for(url: str) -> str:
-    """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html."""
+    """Returns the file (relative to the folder) that holds url: /fi/ is fi/index.html, and
+    /api/v2/summary.json?lang=sv is api/v2/summary.sv.json."""
+    url, _, query = url.partition("?lang=")
     path = url + "index.html" if url.endswith("/") else url
+    if query:
+        stem, dot, extension = path.rpartition(".")
+        path = f"{stem}.{query}.{extension}"
     return normalize("NFC", path.lstrip("/"))
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from mpass_status.web.export import file_for as exported_file
 from mpass_status.web.export import freeze_site, missing_endpoints
 
 # The front page says when it was rendered; the export and the live request differ only in that minute.
@@ -37,8 +38,8 @@ def links_of(path: Path) -> list[str]:
     return parser.links
 
 
-def file_for(build: Path, url_path: str) -> Path:
-    return build / (url_path.lstrip("/") + ("index.html" if url_path.endswith("/") else ""))
+def file_for(build: Path, url: str) -> Path:
+    return build / exported_file(url)
 
 
 @pytest.fixture
