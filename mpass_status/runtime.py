@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from mpass_status.checks.store import ResultsStore, open_results
 from mpass_status.config import SiteConfig
 from mpass_status.config.settings import Settings
+from mpass_status.notices.news import NewsEvent, NewsRecord
 from mpass_status.notices.store import NoticeSet, NoticeStore
 from mpass_status.web.freshness import Freshness, PerSecond
 from mpass_status.web.hook_worker import HookState
@@ -47,6 +48,11 @@ class AppState:
         """The results store: the DATABASE setting if given, else [probe] database (it connects when asked)."""
         return open_results(self.settings.database or self.config.probe.database, self.config.probe.vantage)
 
+    @cached_property
+    def news(self) -> NewsRecord:
+        """The record of news of the notices folder (notices/news.py), derived again when the notices change."""
+        return NewsRecord(self.settings.notices_dir, self.config)
+
 
 def attach(app: Flask, config: SiteConfig, settings: Settings) -> AppState:
     """Gives app its state: its settings, its validated configuration and a store of its notices folder."""
@@ -78,3 +84,9 @@ def notices(app: Flask | None = None) -> NoticeSet:
 def results(app: Flask | None = None) -> ResultsStore:
     """Returns app's results store, made on first use (it connects only when asked something)."""
     return state(app).results
+
+
+def news(app: Flask | None = None) -> tuple[NewsEvent, ...]:
+    """Returns every event of app's record of news (notices/news.py), oldest first in publication order."""
+    found = state(app)
+    return found.news.events(found.notices.current())

@@ -1,8 +1,8 @@
 """When and how often each notice file changed, from the git commits that changed it.
 
 Feeds, calendars and their validators follow this history, never a file's mtime or the time of a render:
-two fresh clones, every worker and every restart agree. Outside git a notice has no history, and only
-the times it states itself (its updates, its date) tell when it last changed.
+two fresh clones, every worker and every restart agree. Outside git a notice has no history here; the record
+of news (news.py) then keeps the first time the site saw each version instead (sightings.py).
 """
 
 import logging
@@ -37,11 +37,14 @@ class FileHistory:
         return later[0] if later else None
 
 
-def git(cwd: Path, *args: str, binary: bool = False, timeout: float = GIT_TIMEOUT):
-    """Runs git in cwd, never asking for a password; returns its output, or raises GitError."""
+def git(cwd: Path, *args: str, binary: bool = False, timeout: float = GIT_TIMEOUT, given: bytes | None = None):
+    """Runs git in cwd (given on its standard input), never asking for a password; returns its output, or
+    raises GitError."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"}
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=timeout, env=env, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=given, capture_output=True, timeout=timeout, env=env, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {args[0]} failed: {exc}", refused=False) from None
     if done.returncode:
@@ -94,3 +97,52 @@ def folder_history(folder: Path) -> dict[str, FileHistory]:
         return {}
     text = _asked(folder, *log_arguments(), "--relative", "--", ".")
     return parse_log(text) if text is not None else {}
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One committed version of a file: the commit's time and the file's bytes then."""
+
+    at: datetime
+    data: bytes
+
+
+def file_versions(folder: Path) -> dict[str, list[FileVersion]]:
+    """Returns every committed version of each file directly in folder, oldest first, when folder is in a git
+    checkout, else {} (the versions that deleted a file are left out)."""
+    folder = Path(folder)
+    prefix = _asked(folder, "rev-parse", "--show-prefix")
+    text = _asked(folder, "log", "--format=" + _MARK + "%H %ct", "--name-only", "--no-renames", "--relative", "--", ".")
+    if prefix is None or text is None:
+        return {}
+    wanted: list[tuple[str, datetime, str]] = []
+    commit, stamp = "", 0
+    for line in text.splitlines():
+        if line.startswith(_MARK):
+            commit, _, when = line[1:].partition(" ")
+            stamp = int(when)
+        elif line and "/" not in line:
+            wanted.append((line, datetime.fromtimestamp(stamp, UTC), commit))
+    if not wanted:
+        return {}
+    # One cat-file for every version: a process a version would take minutes on a long history.
+    asked = "".join(f"{commit}:{prefix.strip()}{name}\n" for name, _, commit in wanted).encode()
+    try:
+        out = git(folder, "cat-file", "--batch", binary=True, given=asked)
+    except GitError as exc:
+        log.warning("git history unavailable: %s", exc)
+        return {}
+    found: dict[str, list[FileVersion]] = {}
+    position = 0
+    for name, at, _ in wanted:
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].split()
+        position = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[-1])
+        found.setdefault(name, []).append(FileVersion(at, out[position : position + size]))
+        position += size + 1
+    for versions in found.values():
+        versions.reverse()
+    return found
