@@ -219,8 +219,42 @@ def agreed(component, seen: dict, quorum: int) -> ComponentStatus:
     return replace(worst_one, evidence_time=newest)
 
 
+def network_down_since(results_by_component) -> dict[str, datetime]:
+    """Returns {vantage: when its newest round found its own network down}, for vantage points whose newest
+    results are such a finding."""
+    newest: dict[str, datetime] = {}
+    found: dict[str, datetime] = {}
+    for per_check in results_by_component.values():
+        for results in per_check.values():
+            for result in results:
+                newest[result.vantage] = max(newest.get(result.vantage, result.time), result.time)
+                if result.code == "network_down":
+                    found[result.vantage] = max(found.get(result.vantage, result.time), result.time)
+    return {vantage: time for vantage, time in found.items() if time >= newest[vantage]}
+
+
+def superseded(results, down_since: dict) -> list:
+    """Returns results (oldest first) with a network_down finding added where a vantage point's newest evidence
+    predates its network found down: what it saw before says nothing of now."""
+    latest = {}
+    for result in results:
+        latest[result.vantage] = result
+    added = [
+        last.with_(time=down_since[vantage], outcome=Outcome.UNKNOWN, code="network_down", params={}, response_ms=None)
+        for vantage, last in latest.items()
+        if vantage in down_since and last.time < down_since[vantage]
+    ]
+    return sorted([*results, *added], key=lambda r: r.time) if added else results
+
+
 def component_states(component_ids, results_by_component, checks, probe, now) -> dict:
     """Returns {component: ComponentStatus} from {component: {check_id: results oldest first}}."""
+    down_since = network_down_since(results_by_component)
+    if down_since:
+        results_by_component = {
+            component: {check_id: superseded(found, down_since) for check_id, found in per_check.items()}
+            for component, per_check in results_by_component.items()
+        }
     intervals = {check.id: check.interval for check in checks}
     covering = {}
     for check in checks:
