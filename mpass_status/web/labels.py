@@ -6,10 +6,12 @@ their code; the catalogs hold them because they are marked there with N_().
 
 from datetime import date, datetime
 
+from babel.lists import format_list
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
 from mpass_status.checks.reasons import REASONS
+from mpass_status.status.evaluate import production_parts
 from mpass_status.status.states import notice_state, severity_state
 from mpass_status.web.dates import format_moment
 
@@ -82,6 +84,47 @@ TYPE_FEED_DESCRIPTIONS = {
     "change": _l("Changes to MPASSid that education providers and services need to prepare for."),
     "announcement": _l("Other news about MPASSid."),
 }
+
+
+# How the headline names what fails: "Kirjautuminen %(how)s ei onnistu" / "Det går inte att logga in %(how)s".
+HEADLINE_HOW = {
+    "all": _l("with MPASSid"),
+    "oidc": _l("with MPASSid through its OpenID Connect interface"),
+    "saml": _l("with MPASSid through its SAML interface"),
+    "test": _l("through MPASSid's test environment"),
+}
+# The headline's sentence for each state, its full stop added after the clause on what still works.
+HEADLINE_SENTENCES = {
+    "down": _l("Logging in %(how)s fails"),
+    "disrupted": _l("Logging in %(how)s fails for some users"),
+    "degraded": _l("Logging in %(how)s works, but slowly or with minor problems"),
+    "maintenance": _l("Maintenance break: logging in %(how)s may fail during the break"),
+}
+_BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
+
+
+def headline_how(found, config, lang: str) -> str:
+    """Words what the headline's scope covers, in lang: MPASSid, a protocol, login methods by name, or test."""
+    if found.scope == "methods":
+        names = [config.component(c).name[lang] for c in found.components]
+        # Both languages share the compound's hyphen ("Wilma- ja Google-tunnuksilla"); Finnish sets it apart
+        # after a name of several words ("Microsoft Entra ID -tunnuksilla"), Swedish does not.
+        last = names[-1] + (" -" if lang == "fi" and " " in names[-1] else "-")
+        joined = format_list([f"{name}-" for name in names[:-1]] + [last], locale=_BABEL_LOCALES[lang])
+        return gettext("with %(names)scredentials", names=joined)
+    return str(HEADLINE_HOW[found.protocol if found.scope == "protocol" else found.scope])
+
+
+def headline_others(found, config, lang: str) -> str | None:
+    """Words what still works beside the headline's scope ("muut kirjautumistavat toimivat"), or None."""
+    if not found.others_work:
+        return None
+    if found.scope == "methods":
+        return gettext("the other login methods work")
+    if found.scope == "test":
+        return gettext("logging in to services in production works normally")
+    other = [c for c in sorted(production_parts(config)) if c not in found.components]
+    return gettext("%(name)s works", name=config.component(other[0]).name[lang]) if len(other) == 1 else None
 
 
 def pending_title(title: str) -> str:
@@ -185,4 +228,7 @@ def init_app(app) -> None:
         severity_state=severity_state,
         reason_text=reason_text,
         component_label=component_label,
+        HEADLINE_SENTENCES=HEADLINE_SENTENCES,
+        headline_how=headline_how,
+        headline_others=headline_others,
     )

@@ -8,6 +8,7 @@ from flask_babel import format_percent
 from mpass_status import runtime
 from mpass_status.notices.filters import notice_filter, notice_years, page_count
 from mpass_status.notices.model import TYPES, Moment
+from mpass_status.status.headline import headline
 from mpass_status.web.dates import format_clock, format_moment
 from mpass_status.web.labels import STATE_LABELS
 from mpass_status.web.language import language_blueprint, preferred_language
@@ -53,10 +54,7 @@ def front():
         recent=recent,
         live=live,
         overall=live.state,
-        # The groups whose parts are in maintenance: only the test environment's means logins work.
-        maintenance_groups=sorted(
-            {c.group for c in runtime.config().components if live.components[c.id].state == "maintenance"}
-        ),
+        found=headline(runtime.config(), live, notices.notices),
         notices_for=notices.by_id,
         now=moment,
     )

@@ -61,7 +61,7 @@ def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, brok
     client = live_app.test_client()
     fi = client.get("/fi/").get_data(as_text=True)
     sv = client.get("/sv/").get_data(as_text=True)
-    assert "Kirjautuminen ei onnistu: osa MPASSid:stä ei toimi." in fi
+    assert "Kirjautuminen MPASSid:llä SAML-rajapinnan kautta ei onnistu; OpenID Connect -rajapinta toimii." in fi
     fi_row, sv_row = component_row(fi, "SAML-rajapinta"), component_row(sv, "SAML-gränssnittet")
     assert "state-down" in fi_row and "allekirjoitusvarmenne vanheni" in fi_row
     assert "state-down" in sv_row and "signeringscertifikatet gick ut" in sv_row
@@ -81,7 +81,7 @@ def test_staff_notice_takes_precedence_and_says_so(live_app):
     fi = live_app.test_client().get("/fi/").get_data(as_text=True)
     row = component_row(fi, "Wilma")
     assert "state-disrupted" in row and "Ylläpidon tiedote:" in row and "Wilma-kirjautumisissa on häiriöitä" in row
-    assert "Kirjautuminen epäonnistuu osalla käyttäjistä" in fi
+    assert "Kirjautuminen Wilma-tunnuksilla epäonnistuu osalla käyttäjistä; muut kirjautumistavat toimivat." in fi
 
 
 def test_a_hung_broker_never_holds_up_a_page(live_app, broker):
