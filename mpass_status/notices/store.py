@@ -208,7 +208,10 @@ class NoticeStore:
         now = time.monotonic()
         if self._current is not None and now - self._checked < self.check_seconds:
             return self._current
-        with self._lock:
+        # One thread asks the folder (10,000 files to stat) while the others go on with what is loaded.
+        if not self._lock.acquire(blocking=self._current is None):
+            return self._current
+        try:
             if self._current is not None and now - self._checked < self.check_seconds:
                 return self._current
             signature = self._folder_signature()
@@ -227,4 +230,6 @@ class NoticeStore:
                     else:
                         log.error("notice skipped: %s", problem)
             self._checked = now
+        finally:
+            self._lock.release()
         return self._current

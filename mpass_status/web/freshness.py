@@ -3,6 +3,7 @@ notices start and end. The page cache, the live status's once-a-second memo and 
 these, from the app's state (runtime.state().freshness and .memo)."""
 
 import bisect
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -19,11 +20,25 @@ class Freshness:
         self._notices_version, self._newest_round, self.every = notices_version, newest_round, every
         self._round, self._asked = "", float("-inf")
         self._boundaries: tuple[str, list[float]] = ("", [])
+        self._reading = threading.Lock()
 
     def probe_round(self, fresh: bool = False) -> str:
-        """Returns the time of the newest probe round as last read (fresh: read it now); "" when unreadable."""
-        if fresh or time.monotonic() - self._asked >= self.every:
-            self._round, self._asked = self._read(), time.monotonic()
+        """Returns the time of the newest probe round as last read (fresh: read it now); "" when unreadable.
+
+        When a reading is due, one thread reads while the others take the last reading: they wait on the
+        database only before its first reading, or when asked for a fresh one.
+        """
+        due = fresh or time.monotonic() - self._asked >= self.every
+        if not due:
+            return self._round
+        wait = fresh or self._asked == float("-inf")
+        if not self._reading.acquire(blocking=wait):
+            return self._round
+        try:
+            if fresh or time.monotonic() - self._asked >= self.every:
+                self._round, self._asked = self._read(), time.monotonic()
+        finally:
+            self._reading.release()
         return self._round
 
     def _read(self) -> str:
@@ -53,20 +68,36 @@ class PerSecond:
     """Keeps one value per name, computed again once per second, notices version, probe round and key.
 
     What every live page derives from the whole archive and the newest round is then computed once for the
-    dozens of pages rendered after a round, not once per page.
+    dozens of pages rendered after a round, not once per page. One thread computes a name at a time: at the
+    turn of a second the others take the previous second's value; after a change of version or key they wait
+    for the new one, which they need, rather than compute it again.
     """
 
     def __init__(self, freshness: Freshness):
         self.freshness = freshness
-        # Threads may compute the same value twice at the turn of a second; each sees a whole pair.
+        # Each name's (key, value) pair is replaced whole, so a reader never sees half of one.
         self._kept: dict[str, tuple[tuple, object]] = {}
+        self._computing: dict[str, threading.Lock] = {}
+        self._locks = threading.Lock()
 
     def get(self, name: str, now: datetime, compute: Callable[[], object], *key):
         """Returns compute() as computed for this second of now, these versions and key (one kept per name)."""
-        full_key = (*self.freshness.version(), int(now.timestamp()), *key)
+        versions, second = (*self.freshness.version(), *key), int(now.timestamp())
         kept = self._kept.get(name)
-        if kept is not None and kept[0] == full_key:
+        if kept is not None and kept[0] == (versions, second):
             return kept[1]
-        found = compute()
-        self._kept[name] = (full_key, found)
-        return found
+        with self._locks:
+            computing = self._computing.setdefault(name, threading.Lock())
+        # Only the second has turned: a value a second old is as good as new to every page but the one renewing it.
+        turned = kept is not None and kept[0][0] == versions and 0 < second - kept[0][1] <= 1
+        if not computing.acquire(blocking=not turned):
+            return kept[1]
+        try:
+            kept = self._kept.get(name)
+            if kept is not None and kept[0] == (versions, second):
+                return kept[1]
+            found = compute()
+            self._kept[name] = ((versions, second), found)
+            return found
+        finally:
+            computing.release()

@@ -1,7 +1,8 @@
 """Keeps rendered pages and feeds until the notices, the live status or the clock make them stale.
 
 What is kept is what the route table (routes.py) gives a cache lifetime; the versions and the moments that
-make an answer stale come from the freshness clocks (freshness.py), the memory from page_store.py.
+make an answer stale come from the freshness clocks (freshness.py), the memory from page_store.py. A stale
+answer is rendered again by one request while the others get the stale copy (X-Cache: stale), briefly.
 """
 
 import hashlib
@@ -81,15 +82,21 @@ class CachedPages:
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
-        entry = None
         # An overlong query is refused by Flask (400), cached path or not; the export renders its own copy.
         asked = method in ("GET", "HEAD") and len(environ.get("QUERY_STRING", "")) <= MAX_QUERY_BYTES
-        if asked and not for_export(environ):
-            key = cache_key(environ, self.state.config.languages)
-            entry = self.state.page_cache.get(key, self.state.freshness.version())
-        if entry is None:
+        if not asked or for_export(environ):
             return self.wsgi_app(environ, start_response)
-        headers = list(entry.headers) + [("X-Cache", "hit")]
+        key = cache_key(environ, self.state.config.languages)
+        found = self.state.page_cache.lookup(key, self.state.freshness.version())
+        if found.entry is None:
+            try:
+                return self.wsgi_app(environ, start_response)
+            finally:
+                # _store has put what this request rendered; a failed render leaves the stale copy for others.
+                if found.claim is not None:
+                    self.state.page_cache.release(key, found.claim)
+        entry = found.entry
+        headers = list(entry.headers) + [("X-Cache", "stale" if found.stale else "hit")]
         if not is_resource_modified(environ, etag=entry.etag, last_modified=entry.since):
             kept = [(k, v) for k, v in headers if k not in ("Content-Type", "Content-Length")]
             start_response("304 Not Modified", kept)
