@@ -1,20 +1,55 @@
-"""Feeds and calendars follow the notices' git history: every change reaches readers, every clone and worker agrees."""
+"""Feeds and calendars follow the record of news: every change is news when it is published, in an entry of its
+own, and no other entry's bytes move; every clone and worker agrees."""
 
 import os
 import shutil
 import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from icalendar import Calendar
+from lxml import etree
 
 from app import create_app
 
-from ..helpers import FIXTURE_NOTICES, ROOT, build_site, commit_notices, edit, git, notices_folder
+from ..helpers import FIXTURE_NOTICES, ROOT, build_site, commit_notices, edit, git, notices_folder, serve
 
 MAINTENANCE = "2026-11-02-huoltokatko-tuotanto.md"
+WILMA = "2026-11-20-wilma-hairio-jatkuu.md"
 HELSINKI = ZoneInfo("Europe/Helsinki")
+ATOM = "{http://www.w3.org/2005/Atom}"
+FEEDS = ("/fi/feed.rss", "/sv/feed.rss", "/fi/feed.atom", "/sv/feed.atom")
+
+# Published after the Wilma notice, yet every time it states is earlier than the Wilma notice's newest update.
+EARLIER = """---
+id: 2026-11-20-google-hairio
+type: incident
+severity: disrupted
+affected: [google]
+start: 2026-11-20 07:20
+title:
+  fi: Google-kirjautumisessa on häiriö
+  sv: Störning i Google-inloggningen
+summary:
+  fi: Osa Google-tunnuksista ei toimi.
+  sv: En del Google-konton fungerar inte.
+updates:
+  - time: 2026-11-20 07:25
+    stage: investigating
+    fi: Selvitämme Google-häiriötä.
+    sv: Vi utreder Google-störningen.
+---
+"""
+RESOLVED = """updates:
+  - time: 2026-11-20 10:00
+    stage: resolved
+    fi: Korjaus toimii. Häiriö on ohi.
+    sv: Rättelsen fungerar. Störningen är över.
+"""
 
 
 def entries(client, lang="fi"):
@@ -22,42 +57,128 @@ def entries(client, lang="fi"):
     return {entry.id: entry for entry in parsed.entries}, parsed
 
 
-def newest_of(found, slug):
-    return max((e for e in found.values() if f"/notice/{slug}" in e.id), key=lambda e: e.published_parsed)
+def entry_bytes(body: bytes) -> dict[str, bytes]:
+    """Returns each entry's (RSS item's) own bytes, by its id (guid)."""
+    root = etree.fromstring(body)
+    if root.tag == f"{ATOM}feed":
+        return {e.findtext(f"{ATOM}id"): etree.tostring(e) for e in root.iter(f"{ATOM}entry")}
+    return {item.findtext("guid"): etree.tostring(item) for item in root.iter("item")}
 
 
-def test_a_cancellation_and_a_correction_reach_readers_as_updated_entries(tmp_path):
+def published_site(tmp_path):
     app = build_site(tmp_path)
-    folder = notices_folder(app)
-    commit_notices(folder, "Published", when="2026-12-10T10:00:00+02:00")
-    client = app.test_client()
-    before, _ = entries(client)
-    entry = newest_of(before, "fixture-maintenance-2099")
-    # The commit that added the notice is its publication: the entry keeps the time it states.
-    assert entry.updated == "2026-11-02T10:00:00+02:00" and "Peruttu" not in entry.title
-    assert "Päivitetty" not in entry.content[0].value
+    commit_notices(notices_folder(app), "Published", when="2026-12-10T10:00:00+02:00")
+    return app
 
-    # The guide's way of cancelling: cancelled: true, committed.
+
+def poll(url: str, since: str | None = None):
+    """GETs url as a poller that sends only If-Modified-Since; returns (status, headers, body)."""
+    request = urllib.request.Request(url, headers={"If-Modified-Since": since} if since else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers, b""
+
+
+def stamp(entry) -> datetime:
+    return datetime(*entry.updated_parsed[:6], tzinfo=UTC)
+
+
+def test_a_new_incident_with_earlier_stated_times_reaches_a_poller_that_sends_only_if_modified_since(tmp_path):
+    app = published_site(tmp_path)
+    folder = notices_folder(app)
+    with serve(app) as base:
+        before = {path: poll(base + path) for path in FEEDS}
+        for path, (status, headers, _) in before.items():
+            assert status == 200 and poll(base + path, headers["Last-Modified"])[0] == 304, path
+
+        (folder / "2026-11-20-google-hairio.md").write_text(EARLIER, encoding="utf-8")
+        commit_notices(folder, "Google incident", when="2026-12-10T11:00:00+02:00")
+        for path, (_, headers, body) in before.items():
+            status, now_headers, now_body = poll(base + path, headers["Last-Modified"])
+            assert status == 200, path
+            assert now_headers["Last-Modified"] == "Thu, 10 Dec 2026 09:00:00 GMT", path
+            old, new = entry_bytes(body), entry_bytes(now_body)
+            added = set(new) - set(old)
+            assert len(added) == 1 and "2026-11-20-google-hairio/update/20261120T052500Z" in added.pop(), path
+            # Publishing one notice changes no other entry's bytes.
+            assert {k: v for k, v in new.items() if k in old} == old, path
+    parsed = feedparser.parse(now_body)
+    newest = parsed.entries[0]
+    assert newest.title == "Störning i Google-inloggningen – Utreds"
+    # Dated when it was published; the time it states is in its text.
+    assert stamp(newest) >= datetime(2026, 12, 10, 9, tzinfo=UTC) and "20.11.2026 kl. 7.25" in newest.content[0].value
+
+
+def test_a_cancellation_is_an_entry_of_its_own_and_raises_the_calendars_sequence(tmp_path):
+    app = published_site(tmp_path)
+    folder = notices_folder(app)
+    client = app.test_client()
+    feeds = {path: client.get(path).data for path in FEEDS}
+    (event,) = Calendar.from_ical(client.get("/fi/calendar.ics").data).walk("VEVENT")
+
+    # The guide's way of cancelling a break that lies in the future: cancelled: true, committed.
     edit(folder / MAINTENANCE, "end: 2099-03-14 20:00\n", "end: 2099-03-14 20:00\ncancelled: true\n")
     commit_notices(folder, "Cancel the break", when="2026-12-12T14:05:00+02:00")
-    after, feed_after = entries(client)
-    cancelled = after[entry.id]
-    assert cancelled.title.startswith("Peruttu: ") and cancelled.updated == "2026-12-12T12:05:00+00:00"
-    assert "Päivitetty 12.12.2026 klo 14.05" in cancelled.content[0].value
-    newest = max(feed_after.entries, key=lambda e: e.updated_parsed)
-    assert feed_after.feed.updated_parsed == newest.updated_parsed
-    # Older entries keep their own time: only the news is new.
-    assert {k: v.updated for k, v in after.items() if k != entry.id} == {
-        k: v.updated for k, v in before.items() if k != entry.id
-    }
+    for path, body in feeds.items():
+        old, new = entry_bytes(body), entry_bytes(client.get(path).data)
+        (added,) = set(new) - set(old)
+        assert added.endswith("/notice/fixture-maintenance-2099/cancelled"), path
+        assert {k: v for k, v in new.items() if k in old} == old, path
+    found, parsed = entries(client)
+    cancelled = parsed.entries[0]
+    assert cancelled.title == "Peruttu: Tuotantoympäristön huoltokatko"
+    assert (
+        stamp(cancelled)
+        == datetime(2026, 12, 12, 12, 5, tzinfo=UTC)
+        == datetime(*parsed.feed.updated_parsed[:6], tzinfo=UTC)
+    )
+    assert entries(client, "sv")[1].entries[0].title == "Inställt: Underhållsavbrott i produktionsmiljön"
 
-    # A correction of a notice with no new update: its entry is renewed and says when, in Swedish too.
+    (after,) = Calendar.from_ical(client.get("/fi/calendar.ics").data).walk("VEVENT")
+    assert str(after["UID"]) == str(event["UID"]) and str(after["STATUS"]) == "CANCELLED"
+    assert int(after["SEQUENCE"]) > int(event["SEQUENCE"])
+    assert after.decoded("DTSTAMP") == after.decoded("LAST-MODIFIED") == datetime(2026, 12, 12, 12, 5, tzinfo=UTC)
+
+
+def test_a_correction_renews_the_notices_newest_entry_and_says_when(tmp_path):
+    app = published_site(tmp_path)
+    folder = notices_folder(app)
+    client = app.test_client()
+    before = entry_bytes(client.get("/sv/feed.atom").data)
     slug = "2019-11-20-tunnistushairio"
     edit(folder / f"{slug}.md", "sv: Störning i MPASSid-identifieringen", "sv: Störning i identifieringen")
     commit_notices(folder, "Correct the Swedish title", when="2026-12-13T09:00:00+02:00")
-    corrected = newest_of(entries(client, "sv")[0], slug)
-    assert corrected.updated == "2026-12-13T07:00:00+00:00"
-    assert "Uppdaterad 13.12.2026 kl. 9.00" in corrected.content[0].value
+    after = entry_bytes(client.get("/sv/feed.atom").data)
+    assert set(after) == set(before)
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed and all(f"/notice/{slug}/" in k for k in changed)
+    found, _ = entries(client, "sv")
+    newest = max((e for k, e in found.items() if slug in k), key=stamp)
+    assert newest.id.endswith("/update/20191120T071200Z") and stamp(newest) == datetime(2026, 12, 13, 7, tzinfo=UTC)
+    assert "Uppdaterad 13.12.2026 kl. 9.00" in newest.content[0].value
+
+
+def test_each_entry_tells_its_own_stage_and_a_resolution_is_news(tmp_path):
+    app = published_site(tmp_path)
+    folder = notices_folder(app)
+    client = app.test_client()
+    before = entry_bytes(client.get("/fi/feed.atom").data)
+    edit(folder / WILMA, "end:\n", "end: 2026-11-20 10:00\n")
+    edit(folder / WILMA, "fi: Osa Wilma-tunnuksilla kirjautuvista ei pääse palveluihin.", "fi: Häiriö on ohi.")
+    edit(folder / WILMA, "updates:\n", RESOLVED)
+    commit_notices(folder, "Resolved", when="2026-12-10T12:00:00+02:00")
+    after = entry_bytes(client.get("/fi/feed.atom").data)
+    # The earlier stages' entries are as they were: they never announce the end.
+    assert {k: v for k, v in after.items() if k in before} == before
+    found, parsed = entries(client)
+    resolved, identified, investigating = (e for e in parsed.entries if "wilma" in e.id)
+    assert resolved.title.endswith("Korjattu") and "Häiriö on ohi." in resolved.content[0].value
+    assert "20.11.2026 klo 10.00" in resolved.content[0].value
+    for earlier in (identified, investigating):
+        assert "Häiriö on ohi." not in earlier.content[0].value and "klo 10.00" not in earlier.content[0].value
+    assert investigating.summary == "Selvitämme Wilma-kirjautumisten häiriötä."
 
 
 def clone_site(tmp_path, name: str, source):
@@ -111,7 +232,7 @@ def test_no_two_entries_of_a_feed_share_their_updated_time(tmp_path, lang):
         assert stamps and len(stamps) == len(set(stamps)), address
         published = [datetime(*entry.published_parsed[:6], tzinfo=UTC) for entry in parsed.entries]
         updated = [datetime(*entry.updated_parsed[:6], tzinfo=UTC) for entry in parsed.entries]
-        # Told apart by a second after their own time at most, in the same Helsinki day.
+        # Told apart by seconds after their own time at most, in the same Helsinki day.
         for p, u in zip(published, updated, strict=True):
             assert u >= p
             assert (u - p).total_seconds() >= 60 or u.astimezone(HELSINKI).date() == p.astimezone(HELSINKI).date()
@@ -124,9 +245,12 @@ def test_commits_before_corrections_from_prepared_the_archive_and_are_not_told(t
     commit_notices(folder, "Archive imported", when="2026-11-20T10:00:00+02:00")
     edit(folder / "2019-11-20-tunnistushairio.md", "sv: Störning i MPASSid-identifieringen", "sv: Störning")
     commit_notices(folder, "Archive corrected", when="2026-11-24T10:00:00+02:00")
-    entry = newest_of(entries(app.test_client(), "sv")[0], "2019-11-20-tunnistushairio")
+    found, _ = entries(app.test_client(), "sv")
+    entry = max((e for e in found.values() if "tunnistushairio" in e.id), key=stamp)
     assert entry.updated.startswith("2019-11-20") and "Uppdaterad" not in entry.content[0].value
     edit(folder / "2019-11-20-tunnistushairio.md", "sv: Störning", "sv: Störning i identifieringen")
     commit_notices(folder, "Corrected after going live", when="2026-11-27T10:00:00+02:00")
-    entry = newest_of(entries(app.test_client(), "sv")[0], "2019-11-20-tunnistushairio")
-    assert entry.updated == "2026-11-27T08:00:00+00:00" and "Uppdaterad 27.11.2026 kl. 10.00" in entry.content[0].value
+    found, _ = entries(app.test_client(), "sv")
+    entry = max((e for e in found.values() if "tunnistushairio" in e.id), key=stamp)
+    assert stamp(entry) == datetime(2026, 11, 27, 8, tzinfo=UTC)
+    assert "Uppdaterad 27.11.2026 kl. 10.00" in entry.content[0].value

@@ -20,37 +20,52 @@ REFRESH = timedelta(hours=1)
 SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def changed_at(notice: Notice) -> datetime:
-    """Returns when the notice last changed: its newest commit (history.py), or the newest time it states."""
-    return notice.last_changed().astimezone(UTC).replace(microsecond=0)
+def newest_news(news) -> dict[str, datetime]:
+    """Returns when each notice's newest news (NewsEvent, notices/news.py) was published, by notice id."""
+    return {event.notice_id: event.published for event in news}
 
 
-def sequence(notice: Notice) -> int:
-    """Returns the event's SEQUENCE: seconds from 2024 to the notice's last change."""
+def changed_at(notice: Notice, newest: dict[str, datetime]) -> datetime:
+    """Returns when the notice's newest news was published (newest_news), else when it states it was published."""
+    return newest.get(notice.id, notice.published).astimezone(UTC).replace(microsecond=0)
+
+
+def sequence(changed: datetime) -> int:
+    """Returns an event's SEQUENCE: seconds from 2024 to the publication of its notice's newest news."""
     # A calendar replaces its copy of an event only when SEQUENCE rises, and RFC 5545 lets it never
-    # fall. The time of the last change does both: each commit that changes the file is later than the
-    # one before, as is each added update, and a fresh clone has the same history. It stays below
-    # 2**31 until 2092. Outside git only added updates raise it; publish from git.
-    return max(0, int((changed_at(notice) - SEQUENCE_EPOCH).total_seconds()))
+    # fall. The publication time of the newest news does both: the record of news never goes back in
+    # time, every cancellation or correction is published later than what it changes (even when the
+    # maintenance lies in the future), and a fresh clone has the same history. It stays below 2**31 until 2092.
+    return max(0, int((changed - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _wall_clock(moment: datetime, config: SiteConfig) -> datetime:
+    """Returns moment on the Helsinki clock, or in UTC where that clock reads the same twice (the autumn night):
+    a TZID time there is read as its first occurrence by icalendar and vobject, whatever instant it meant."""
+    local = moment.astimezone(config.timezone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return local
 
 
 def _times(notice: Notice, config: SiteConfig):
-    """Returns DTSTART and DTEND: dates for whole days (DTEND the day after), else Helsinki wall-clock times."""
+    """Returns DTSTART and DTEND: dates for whole days (DTEND the day after), else Helsinki wall-clock times
+    (UTC on the hour the autumn night repeats)."""
     start, end = notice.start, notice.end
     if not start.has_time:
         last = end.at.date() if end else start.at.date()
         return start.at.date(), last + timedelta(days=1)
-    begins = start.at.astimezone(config.timezone)
+    begins = _wall_clock(start.at, config)
     if end is None:
         # An open maintenance has its planned length, so calendars show a block, not a point.
         planned = notice.planned_end()
-        return begins, planned.astimezone(config.timezone) if planned else None
+        return begins, _wall_clock(planned, config) if planned else None
     if end.has_time:
-        return begins, end.at.astimezone(config.timezone)
+        return begins, _wall_clock(end.at, config)
     return begins, datetime.combine(end.at.date() + timedelta(days=1), time(0), tzinfo=config.timezone)
 
 
-def _event(notice: Notice, lang: str, config: SiteConfig) -> Event:
+def _event(notice: Notice, newest: dict[str, datetime], lang: str, config: SiteConfig) -> Event:
     title = notice.text("title", lang).value
     if notice.cancelled:
         title = cancelled_title(title)
@@ -62,12 +77,12 @@ def _event(notice: Notice, lang: str, config: SiteConfig) -> Event:
         names = ", ".join(component_label(config, c, lang) for c in notice.components)
         lines.append(gettext("Affects: %(components)s", components=names))
     lines.append(url)
-    changed = changed_at(notice)
+    changed = changed_at(notice, newest)
     starts, ends = _times(notice, config)
     event = Event()
     event.add("uid", event_uid(config, lang, notice))
-    event.add("sequence", sequence(notice))
-    # DTSTAMP is the notice's last change rather than the time of the request, so the file is the
+    event.add("sequence", sequence(changed))
+    # DTSTAMP is the notice's newest news rather than the time of the request, so the file is the
     # same on every request and its ETag holds until a notice changes.
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
@@ -90,15 +105,17 @@ def calendar_notices(notices) -> list[Notice]:
     return sorted(chosen, key=lambda n: (n.start.at, n.id))
 
 
-def calendar_changed(notices) -> datetime:
-    """Returns when the calendar last changed: its newest event's change, as every worker and clone sees it."""
-    return max((changed_at(n) for n in calendar_notices(notices)), default=SEQUENCE_EPOCH)
+def calendar_changed(notices, news) -> datetime:
+    """Returns when the calendar last changed: its newest event's news, as every worker and clone sees it."""
+    newest = newest_news(news)
+    return max((changed_at(n, newest) for n in calendar_notices(notices)), default=SEQUENCE_EPOCH)
 
 
-def render_calendar(notices, lang: str, config: SiteConfig) -> bytes:
+def render_calendar(notices, news, lang: str, config: SiteConfig) -> bytes:
     """Writes one VEVENT per maintenance or change notice, with the Europe/Helsinki VTIMEZONE."""
     with force_locale(lang):
         chosen = calendar_notices(notices)
+        newest = newest_news(news)
         calendar = Calendar()
         calendar.add("prodid", f"-//{id_domain(config)}//MPASSid status//{lang.upper()}")
         calendar.add("version", "2.0")
@@ -111,7 +128,7 @@ def render_calendar(notices, lang: str, config: SiteConfig) -> bytes:
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
         for notice in chosen:
-            calendar.add_component(_event(notice, lang, config))
+            calendar.add_component(_event(notice, newest, lang, config))
         calendar.add_component(vtimezone(config.timezone))
     return calendar.to_ical()
 

@@ -1,11 +1,14 @@
 """Which feeds the site offers (all notices, a type, a group, a component), their entries and permanent ids."""
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from urllib.parse import quote
 
 from mpass_status.config import SiteConfig
 from mpass_status.notices.model import TYPES, Notice, Update
+from mpass_status.notices.news import NewsEvent, NewsKind, update_keys
 
 # Entry ids and calendar UIDs are minted under this name, never under base_url: the site may move,
 # and a changed id makes every feed reader and calendar show every notice again. `id_domain` in the
@@ -15,8 +18,6 @@ ID_DOMAIN = "status.mpassid.oph.fi"
 ID_YEAR = "2026"
 # The feed's time when it has no entries at all: fixed, so that an empty feed renders the same every time.
 EMPTY_FEED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
-# A commit this soon after an entry's own time is its publication, not a later correction.
-CORRECTION_SLACK = timedelta(minutes=30)
 
 
 def id_domain(config: SiteConfig) -> str:
@@ -67,39 +68,44 @@ def find_spec(config: SiteConfig, facet: str | None, value: str | None) -> FeedS
     return spec if spec in feed_specs(config) else None
 
 
+class EntryKind(StrEnum):
+    UPDATE = "update"
+    NOTICE = "notice"
+    CANCELLATION = "cancellation"
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One feed entry: an update of a notice, or a notice that has no updates."""
+    """One feed entry: an update of a notice, a notice without updates, or a notice's cancellation.
+
+    `published` is when the record of news (notices/news.py) says the entry's news was published, `updated`
+    the same or a later correction's, `corrected` that correction (shown in the entry), and `written` the
+    time the feed states: `updated`, told apart from the notice's other entries of the same moment by
+    whole seconds in the notice's own order, and from other notices' by a fraction of a second its id gives.
+    """
 
     notice: Notice
     update: Update | None
-    # Tells apart updates that an editor gave the same time.
-    ordinal: int = 1
-    # The notice's newest entry: the one a later change of the notice (a correction, a cancellation) renews.
-    newest: bool = False
+    key: str | None
+    kind: EntryKind
+    published: datetime
+    updated: datetime
+    corrected: datetime | None = None
+    written: datetime | None = None
+    suffix: str | None = None
 
     @property
     def time(self) -> datetime:
+        """Returns the time the notice states for this entry: the update's, else its publication's."""
         return self.update.time.at if self.update else self.notice.published
-
-    @property
-    def updated(self) -> datetime:
-        """Returns when the entry last changed: its time, or for the newest entry the notice's last change."""
-        return max(self.time, self.notice.last_changed()) if self.newest else self.time
-
-    @property
-    def corrected(self) -> datetime | None:
-        """Returns when the notice changed after this, its newest entry, was published (a correction), or None."""
-        changed = self.notice.last_changed()
-        return changed if self.newest and changed - self.time > CORRECTION_SLACK else None
 
     def id(self, config: SiteConfig, lang: str) -> str:
         """Returns the entry's permanent id, built from the notice's id and the update's time, never its URL."""
         specific = f"{lang}/notice/{quote(self.notice.id, safe='')}"
-        if self.update:
-            specific += "/update/" + self.update.stamp
-            if self.ordinal > 1:
-                specific += f"-{self.ordinal}"
+        if self.kind == EntryKind.UPDATE:
+            specific += "/update/" + self.key
+        elif self.kind == EntryKind.CANCELLATION:
+            specific += "/" + self.suffix
         return _tag(config, specific)
 
 
@@ -113,16 +119,52 @@ def event_uid(config: SiteConfig, lang: str, notice: Notice) -> str:
     return f"notice-{quote(notice.id, safe='')}-{lang}@{id_domain(config)}"
 
 
-def entries_of(notices) -> list[Entry]:
-    """Turns notices into entries, newest first: one per update, or one for a notice without updates."""
+def entries_of(notices, events) -> list[Entry]:
+    """Turns notices into entries, newest news first, from the record of news (a list of NewsEvent): one per
+    update (or one for a notice without updates), and one for a cancellation."""
+    by_notice: dict[str, list[NewsEvent]] = {}
+    for event in events:
+        by_notice.setdefault(event.notice_id, []).append(event)
     found = []
     for notice in notices:
-        if not notice.updates:
-            found.append(Entry(notice, None, newest=True))
-            continue
-        seen: dict = {}
-        for update in reversed(notice.updates):
-            seen[update.time.at] = seen.get(update.time.at, 0) + 1
-            found.append(Entry(notice, update, seen[update.time.at], newest=update is notice.updates[0]))
-    found.sort(key=lambda e: (e.time, e.notice.published, e.notice.slug, e.ordinal), reverse=True)
+        found.extend(_entries_of_notice(notice, by_notice.get(notice.id, [])))
+    found.sort(key=lambda e: (e.written, e.notice.published, e.notice.slug, e.key or ""), reverse=True)
     return found
+
+
+def _entries_of_notice(notice: Notice, events: list[NewsEvent]) -> list[Entry]:
+    opened = next((e.published for e in events if e.kind == NewsKind.PUBLISHED), notice.published)
+    told = {e.update: e.published for e in events if e.kind in (NewsKind.UPDATE, NewsKind.RESOLUTION)}
+    entries = [
+        Entry(notice, update, key, EntryKind.UPDATE, told.get(key, opened), told.get(key, opened))
+        for key, update in update_keys(notice)
+    ] or [Entry(notice, None, None, EntryKind.NOTICE, opened, opened)]
+    cancellations = [e for e in events if e.kind == NewsKind.CANCELLATION]
+    if notice.cancelled and cancellations:
+        last = cancellations[-1]
+        suffix = last.id.rsplit("/", 1)[-1]
+        entries.append(
+            Entry(notice, None, None, EntryKind.CANCELLATION, last.published, last.published, None, None, suffix)
+        )
+    # A correction or translation renews the entry that was the notice's newest news when it was published.
+    for event in events:
+        if event.kind not in (NewsKind.CORRECTION, NewsKind.TRANSLATION):
+            continue
+        before = [i for i, e in enumerate(entries) if e.published <= event.published]
+        if before:
+            newest = max(before, key=lambda i: (entries[i].published, i))
+            entries[newest] = replace(entries[newest], updated=event.published, corrected=event.published)
+    return _written(notice, entries)
+
+
+def _written(notice: Notice, entries: list[Entry]) -> list[Entry]:
+    # Entries of one moment, in the notice's order, a second apart; a fraction of a second from the notice's
+    # id tells them from other notices' entries of the same moment. Both depend on this notice alone.
+    fraction = timedelta(microseconds=1 + int(hashlib.sha256(notice.id.encode()).hexdigest(), 16) % 999_999)
+    shared: dict[datetime, int] = {}
+    written = []
+    for entry in entries:
+        step = shared.get(entry.updated, 0)
+        shared[entry.updated] = step + 1
+        written.append(replace(entry, written=entry.updated + timedelta(seconds=step) + fraction))
+    return written

@@ -1,7 +1,5 @@
 """Writes a feed of notices as RSS 2.0 or Atom (feedgen), in one language."""
 
-from datetime import datetime, timedelta
-
 from feedgen.feed import FeedGenerator
 from flask import render_template
 from flask_babel import force_locale
@@ -10,8 +8,10 @@ from lxml import etree
 from mpass_status.config import SiteConfig
 from mpass_status.notices.filters import notice_filter
 from mpass_status.notices.limits import FORBIDDEN
+from mpass_status.notices.model import Text
+from mpass_status.notices.news import FINAL_STAGES, update_keys
 from mpass_status.web.addresses import absolute
-from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, Entry, FeedSpec, entries_of, feed_id
+from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, Entry, EntryKind, FeedSpec, entries_of, feed_id
 from mpass_status.web.labels import (
     STAGE_LABELS,
     TYPE_LABELS,
@@ -34,10 +34,11 @@ TTL_MINUTES = 5
 # time. The other choice, one entry per notice whose id changes with each update, makes readers and
 # feed-to-chat bots that key on the id show the notice again as a new item next to its older copy:
 # the same incident twice, and twice again with every update. With an entry per update each item is
-# news once, in the order it happened: "investigating", then "identified", then "resolved". Editing a
-# notice's title or text keeps every id, so nothing is shown twice; the edit reaches readers with the
-# next update and is on the notice page at once. A notice without updates (a change notice, an
-# announcement) is one entry.
+# news once, in the order it happened: "investigating", then "identified", then "resolved". A cancellation
+# is an entry of its own too (a reader that had read the maintenance would never see a renamed one). Editing
+# a notice's title or text keeps every id, so nothing is shown twice; the correction renews the notice's
+# newest entry (its updated time). A notice without updates (a change notice, an announcement) is one entry.
+# Every time an entry states is its publication's, from the record of news (notices/news.py).
 
 
 def xml_text(text: str) -> str:
@@ -47,11 +48,11 @@ def xml_text(text: str) -> str:
 
 
 def entry_title(entry: Entry, lang: str) -> str:
-    """Titles an entry in the current locale: the notice's title, the update's stage, and a pending mark."""
+    """Titles an entry in the current locale: the notice's title, the update's stage or the cancellation, and a
+    pending mark."""
     notice = entry.notice
     title = notice.text("title", lang).value
-    if notice.cancelled and entry.newest:
-        # The cancellation is news of its own: the newest entry says so, whatever its stage said.
+    if entry.kind == EntryKind.CANCELLATION:
         title = cancelled_title(title)
     elif entry.update:
         title = f"{title} – {STAGE_LABELS[entry.update.stage]}"
@@ -60,49 +61,54 @@ def entry_title(entry: Entry, lang: str) -> str:
     return title
 
 
-def distinct_updated(entries: list[Entry]) -> list[datetime]:
-    """Returns each entry's updated time, a second later where entries share one, so no two are equal.
+def tells_the_outcome(entry: Entry) -> bool:
+    """Tells whether an entry may carry the notice's summary and whole range: not an update before the last
+    stage, whose news was published before the summary that tells how it ended was written."""
+    if entry.kind != EntryKind.UPDATE or entry.notice.type != "incident":
+        return True
+    return entry.update.stage in FINAL_STAGES
 
-    Atom readers and the W3C validator (DuplicateUpdated) take equal times as one change told twice:
-    two notices of the same day, or an update and another notice written for the same minute. A
-    second is below what any page shows, and later, not earlier, keeps a day's midnight in its day.
-    """
-    taken: set[datetime] = set()
-    stamps = []
-    for entry in entries:
-        stamp = entry.updated
-        while stamp in taken:
-            stamp += timedelta(seconds=1)
-        taken.add(stamp)
-        stamps.append(stamp)
-    return stamps
+
+def entry_summary(entry: Entry, lang: str) -> Text:
+    """Returns the entry's short text: its update's own text, else the notice's summary."""
+    if entry.update and not tells_the_outcome(entry):
+        texts = entry.update.text
+        shown = lang if texts.get(lang) else next((other for other in entry.notice.languages if texts.get(other)), lang)
+        return Text(texts.get(shown, ""), shown, shown != lang)
+    return entry.notice.text("summary", lang)
 
 
 def entry_content(entry: Entry, config: SiteConfig, lang: str) -> str:
-    """Renders the entry's HTML: the update first, then the notice with its summary, body and earlier updates."""
+    """Renders the entry's HTML: its update first, then the notice as it stood at that stage, and earlier updates."""
     notice = entry.notice
-    earlier = [u for u in notice.updates if entry.update is None or u.time.at < entry.update.time.at]
+    keys = [key for key, _ in update_keys(notice)]
+    shown = keys.index(entry.key) if entry.key in keys else len(keys)
+    earlier = [u for key, u in reversed(update_keys(notice)) if key in keys[:shown]]
+    outcome = tells_the_outcome(entry)
     return render_template(
         "_feed_entry.html",
         notice=notice,
         update=entry.update,
+        cancellation=entry.kind == EntryKind.CANCELLATION,
         corrected=entry.corrected,
         earlier=earlier,
+        outcome=outcome,
+        summary=entry_summary(entry, lang) if outcome else None,
         components=[component_label(config, c, lang) for c in notice.components],
         pending=lang in notice.missing_languages(),
         lang=lang,
     )
 
 
-def feed_entries(notices, spec: FeedSpec, config: SiteConfig) -> list[Entry]:
-    """Returns the newest entries of the notices that spec selects, newest first."""
+def feed_entries(notices, events, spec: FeedSpec, config: SiteConfig) -> list[Entry]:
+    """Returns the newest entries of the notices that spec selects, newest first, from the record of news."""
     keep = notice_filter(config, spec.facet, spec.value)
-    return entries_of(n for n in notices if keep(n))[:LIMIT]
+    return entries_of([n for n in notices if keep(n)], events)[:LIMIT]
 
 
-def render_feed(notices, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
+def render_feed(notices, events, spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
     """Writes the newest entries of the notices that spec selects, as RSS ("rss") or Atom ("atom")."""
-    return render_entries(feed_entries(notices, spec, config), spec, fmt, lang, config)
+    return render_entries(feed_entries(notices, events, spec, config), spec, fmt, lang, config)
 
 
 def render_entries(entries: list[Entry], spec: FeedSpec, fmt: str, lang: str, config: SiteConfig) -> bytes:
@@ -122,10 +128,9 @@ def render_entries(entries: list[Entry], spec: FeedSpec, fmt: str, lang: str, co
         feed.author(name=config.name[lang], email=config.contact_email)
         feed.generator(config.name[lang])
         feed.ttl(TTL_MINUTES)
-        stamps = distinct_updated(entries)
         # Left unset, feedgen stamps the time of rendering: the output would differ on every request.
-        feed.updated(max(stamps, default=EMPTY_FEED_TIME))
-        for entry, updated in zip(entries, stamps, strict=True):
+        feed.updated(max((e.written for e in entries), default=EMPTY_FEED_TIME))
+        for entry in entries:
             notice = entry.notice
             item = feed.add_entry(order="append")
             item.id(entry.id(config, lang))
@@ -133,11 +138,12 @@ def render_entries(entries: list[Entry], spec: FeedSpec, fmt: str, lang: str, co
             # An update's entry leads to that update on the notice's page.
             anchor = f"#{entry.update.anchor}" if entry.update else ""
             item.link(href=absolute(config, "pages.notice", lang=lang, slug=notice.slug) + anchor, rel="alternate")
-            item.published(entry.time)
-            item.updated(updated)
+            # Publication times, not stated ones (those are in the text): a reader sees news when it is published.
+            item.published(entry.published + (entry.written - entry.updated))
+            item.updated(entry.written)
             # Atom escapes the HTML in <content type="html">; RSS readers expect it as is in content:encoded.
             item.content(xml_text(entry_content(entry, config, lang)), type="html" if fmt == "atom" else "CDATA")
-            item.summary(xml_text(notice.text("summary", lang).value))
+            item.summary(xml_text(entry_summary(entry, lang).value))
             item.category(term=str(TYPE_LABELS[notice.type]))
             for component in notice.components:
                 item.category(term=component_label(config, component, lang))

@@ -25,24 +25,31 @@ def feed(facet, value, fmt):
     spec = find_spec(config, facet, value)
     if spec is None:
         abort(404)
-    entries = feed_entries(runtime.notices().notices, spec, config)
+    state = runtime.state()
+    current = state.notices.current()
+    entries = feed_entries(current.notices, state.news.events(current), spec, config)
     # The page cache renders each feed once per version of the notices and gives it an ETag (a hash of the
     # bytes); with the Last-Modified below, readers polling often get 304.
     response = Response(
         render_entries(entries, spec, fmt, g.lang, config), content_type=f"{FORMATS[fmt]}; charset=utf-8"
     )
-    # From the notices' history, never the time of rendering: every worker and restart agrees.
-    response.last_modified = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
+    # When the news it holds was published (never the times notices state, nor the time of rendering): every
+    # worker and restart agrees, and any version of a notice in it moves it, news or not.
+    changed = [state.news.changed(current, notice_id) for notice_id in {e.notice.id for e in entries}]
+    response.last_modified = max([e.written for e in entries] + [c for c in changed if c], default=EMPTY_FEED_TIME)
     return response
 
 
 @bp.route("/calendar.ics")
 def calendar():
     """Serves the calendar of maintenance breaks and changes (iCalendar) in the page's language."""
-    config = runtime.config()
-    notices = runtime.notices().notices
-    response = Response(render_calendar(notices, g.lang, config), content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8")
-    response.last_modified = calendar_changed(notices)
+    config, state = runtime.config(), runtime.state()
+    current = state.notices.current()
+    news = state.news.events(current)
+    response = Response(
+        render_calendar(current.notices, news, g.lang, config), content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8"
+    )
+    response.last_modified = calendar_changed(current.notices, news)
     return response
 
 
