@@ -14,9 +14,13 @@ from mpass_status.config import ConfigError, load_config
 from mpass_status.config.settings import SettingsError, defaults, load_settings
 from mpass_status.notices import cli as notices_cli
 from mpass_status.notices.sync import from_settings
+from mpass_status.notify import cli as notify_cli
+from mpass_status.notify import routes as subscriptions
+from mpass_status.notify.sender import start_background as start_sender
 from mpass_status.web import (
     assets,
     cache_policy,
+    copy_age,
     cors,
     dates,
     errors,
@@ -63,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    copy_age.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
     feeds.init_app(app)
@@ -70,10 +75,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     readiness.init_app(app)
     hooks.init_app(app)
     export_watch.init_app(app)
+    subscriptions.init_app(app)
+    notify_cli.init_app(app)
     notices_cli.init_app(app, settings.notices_dir, config, lambda: from_settings(settings, config, app.instance_path))
     probe_cli.init_app(app, config, lambda: runtime.results(app))
     if settings.probe_in_background and _serves_requests():
         start_background(config, runtime.results(app))
+    if _serves_requests():
+        # The e-mail sender, when e-mail is offered: outbox rows are claimed, so several workers never send twice.
+        start_sender(app)
     if settings.export_dir and _serves_requests():
         # The exporter renders on an app of its own, built from the same settings, without prober or export.
         own = {**(test_config or {}), "PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None}

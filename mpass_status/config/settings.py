@@ -10,8 +10,10 @@ stops the start with one line naming the setting, never a prober started by a no
 import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # An empty value has always meant "off" (STATUS_PROBE= in a unit file, "" in instance/config.py).
@@ -83,6 +85,26 @@ def _networks(value: Any) -> tuple:
         raise ValueError("write addresses or networks separated by commas, e.g. 127.0.0.1, 10.0.0.0/8") from None
 
 
+def _smtp_url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname or port == -1:
+        raise ValueError("write smtp://host:25, smtp+starttls://user:password@host:587 or smtps://host:465")
+    return text
+
+
+def _mail_address(value: Any) -> str:
+    text = _text(value)
+    _, address = parseaddr(text)
+    if not address or "@" not in address or any(c in text for c in "\r\n"):
+        raise ValueError("write one address, e.g. MPASSid <status@mpass.fi>")
+    return text
+
+
 def _name(value: Any) -> str:
     text = _text(value)
     if not text:
@@ -131,6 +153,12 @@ SETTINGS = (
     # the monitoring's addresses, and a token they may send as `Authorization: Bearer …` instead.
     Setting("READYZ_DETAIL_FROM", _networks, "127.0.0.1, ::1", "STATUS_READYZ_DETAIL_FROM"),
     Setting("READYZ_TOKEN", _optional(_text), None, "STATUS_READYZ_TOKEN"),
+    # E-mail subscriptions (mpass_status/notify): the SMTP server mails are handed to and their sender. Without
+    # both the subscribe page says e-mail subscriptions are not offered, and nothing is stored.
+    Setting("SMTP_URL", _optional(_smtp_url), None, "STATUS_SMTP_URL"),
+    Setting("MAIL_FROM", _optional(_mail_address), None, "STATUS_MAIL_FROM"),
+    # Runs the e-mail sender inside the web server (0: `flask notify --watch` runs it as a service of its own).
+    Setting("SEND_IN_BACKGROUND", _flag, True, "STATUS_SEND"),
 )
 
 
@@ -155,6 +183,9 @@ class Settings:
     notices_per_page: int
     readyz_detail_from: tuple
     readyz_token: str | None
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    send_in_background: bool = True
 
 
 def defaults(root: Path) -> dict[str, Any]:

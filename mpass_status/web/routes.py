@@ -77,6 +77,9 @@ ROUTES: dict[str, Route] = {
     "feeds.feed": FEED,
     "feeds.calendar": FEED,
     "feeds.subscribe": PAGE,
+    # E-mail subscriptions (mpass_status/notify): per subscriber, never kept; the privacy statement is a page.
+    "notify": SWITCH,
+    "notify.privacy": PAGE,
     # The Statuspage-compatible JSON: widgets and dashboards on other sites read it.
     "status_api": API,
     "readiness": HEALTH,
