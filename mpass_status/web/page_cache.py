@@ -71,7 +71,10 @@ def _store(response):
         since=since,
     )
     state.page_cache.put(cache_key(request.environ, state.config.languages), entry)
-    return response.make_conditional(request)
+    conditional = response.make_conditional(request)
+    # make_conditional adds a Date; the server (werkzeug, gunicorn) sends its own, and two would go out.
+    del conditional.headers["Date"]
+    return conditional
 
 
 class CachedPages:

@@ -1,10 +1,13 @@
 """What a shared cache (a CDN, nginx proxy_cache) is told: how long each kind may be kept, never a cookie."""
 
 import re
+import urllib.request
 
 import pytest
 
 from mpass_status.web.cache_policy import POLICIES
+
+from ..helpers import serve
 
 LIVE = ["/fi/", "/sv/components/prod-oidc/", "/api/v2/summary.json", "/api/v2/status.json?lang=sv"]
 LASTING = [
@@ -46,3 +49,12 @@ def test_static_files_are_fingerprinted_and_kept_for_good(client):
         assert plain.headers["Cache-Control"] == "no-cache"
     # Another fingerprint is not this file: it is not served as if it were.
     assert client.get("/static/site.0000000000.css").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/fi/", "/sv/feed.atom", "/api/v2/status.json", "/fi/calendar.ics", "/healthz"])
+def test_a_real_server_sends_one_date_rendered_or_kept(app, path):
+    # `make run`'s server (werkzeug) adds its own Date, as gunicorn does: the app must not add a second.
+    with serve(app) as base:
+        for _ in range(2):  # rendered, then from the site's own cache
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                assert len(response.headers.get_all("Date")) == 1, (path, response.headers.get("X-Cache"))
