@@ -39,7 +39,7 @@ class Handler:
         with self.lock:
             if self.drop_next:
                 self.drop_next -= 1
-                session.transport.close()
+                server.transport.close()
                 return "421 closing"
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted"
