@@ -1,12 +1,15 @@
 """A subscription from the form to the e-mails, against a real SMTP server: double opt-in by a button, news in the
 subscriber's language with RFC 8058's headers, threads, and the one-click POST that ends it all."""
 
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from mpass_status.notify.sender import store_of
+from mpass_status.notify.fanout import next_digest
+from mpass_status.notify.sender import deliver, store_of
+from mpass_status.notify.smtp import Connection, Target
 from tests.notify.support import INCIDENT, confirm, link, send, sign_up, text_of, write_notice
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -92,3 +95,54 @@ def test_updates_of_a_notice_thread_under_its_first_e_mail(mail_site, smtp):
     first, update = smtp.handler.to("it@koulu.example")[-2:]
     assert update["In-Reply-To"] == update["References"] == first["Message-ID"]
     assert update["Subject"] == "Päivitys: Kirjautuminen ei toimi" and "Syy on löytynyt." in text_of(update)
+
+
+def test_a_subscriber_of_maintenance_breaks_hears_nothing_of_an_incident(mail_site, smtp):
+    app = mail_site()
+    client = app.test_client()
+    send(app)
+    assert sign_up(client, "huolto@koulu.example", types=["maintenance"]).status_code == 303
+    send(app)
+    client.post(link(smtp.handler.to("huolto@koulu.example")[0], "confirm"))
+    incident(app)
+    send(app)
+    assert len(smtp.handler.to("huolto@koulu.example")) == 1
+    assert store_of(app).counts()["queued"] == 0
+
+
+def test_a_daily_subscriber_gets_the_days_news_in_one_e_mail_in_the_morning(mail_site, smtp):
+    app = mail_site()
+    client = app.test_client()
+    send(app)
+    assert sign_up(client, "aamu@koulu.example", cadence="daily").status_code == 303
+    send(app)
+    client.post(link(smtp.handler.to("aamu@koulu.example")[0], "confirm"))
+    incident(app, "ensimmainen", minutes_ago=9)
+    incident(app, "toinen", minutes_ago=8)
+    send(app)
+    assert len(smtp.handler.to("aamu@koulu.example")) == 1 and store_of(app).counts()["queued"] == 2
+    morning = next_digest(time.time(), HELSINKI)
+    connection = Connection(Target.from_url(smtp.url))
+    assert deliver(app, store_of(app), connection, clock=lambda: morning) == 1
+    connection.close()
+    digest = smtp.handler.to("aamu@koulu.example")[-1]
+    assert digest["Subject"] == "Päivän MPASSid-tiedotteet" and text_of(digest).count("Häiriö: Kirjautuminen ei toimi") == 2
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and digest["In-Reply-To"] is None
+
+
+def test_the_manage_page_changes_the_choices(mail_site, smtp):
+    app = mail_site()
+    client = app.test_client()
+    send(app)
+    confirm(client, smtp, app, "muuttaja@koulu.example")
+    incident(app)
+    send(app)
+    manage = link(smtp.handler.to("muuttaja@koulu.example")[-1], "manage")
+    page = client.get(manage).get_data(as_text=True)
+    assert "muuttaja@koulu.example" in page and 'value="incident"' in page
+    saved = client.post(manage, data={"types": ["change"], "cadence": "daily"})
+    assert saved.status_code == 200 and "Valintasi on tallennettu." in saved.get_data(as_text=True)
+    incident(app, "toinen", minutes_ago=1)
+    send(app)
+    assert len(smtp.handler.to("muuttaja@koulu.example")) == 2
+    assert 'value="daily" checked' in client.get(manage).get_data(as_text=True)
