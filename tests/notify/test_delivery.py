@@ -42,7 +42,7 @@ def test_a_row_is_given_up_after_its_last_attempt(mail_site, smtp):
     sign_up(app.test_client(), "harmaa@koulu.example")
     store, connection, at = store_of(app), Connection(Target.from_url(smtp.url)), time.time()
     for _ in range(MAX_ATTEMPTS):
-        deliver(app, store, connection, clock=lambda: at)
+        deliver(app, store, connection, clock=lambda at=at: at)
         at += 3601
     connection.close()
     assert store.counts()["failed"] == 1 and store.counts()["queued"] == 0

@@ -126,7 +126,8 @@ def test_a_daily_subscriber_gets_the_days_news_in_one_e_mail_in_the_morning(mail
     assert deliver(app, store_of(app), connection, clock=lambda: morning) == 1
     connection.close()
     digest = smtp.handler.to("aamu@koulu.example")[-1]
-    assert digest["Subject"] == "Päivän MPASSid-tiedotteet" and text_of(digest).count("Häiriö: Kirjautuminen ei toimi") == 2
+    assert digest["Subject"] == "Päivän MPASSid-tiedotteet"
+    assert text_of(digest).count("Häiriö: Kirjautuminen ei toimi") == 2
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and digest["In-Reply-To"] is None
 
 
