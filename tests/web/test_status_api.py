@@ -171,3 +171,33 @@ def test_the_status_version_is_read_from_the_database_at_most_once_a_period(make
     _round(app)
     # Within the period the page cache keeps its version: requests do not query SQLite each time.
     assert freshness.probe_round() == before
+
+
+def test_a_check_found_outage_stays_in_incidents_json_resolved_with_its_updates(site, broker, make_site, tmp_path):
+    client = site.test_client()
+    _round(site)
+    broker.set_fault("discovery", "500")
+    for _ in range(3):
+        _round(site)
+        client.get("/api/v2/summary.json")
+    (found,) = client.get("/api/v2/incidents/unresolved.json").get_json()["incidents"]
+    assert found["mpass_source"] == "checks" and found["status"] == "investigating"
+    broker.clear()
+    for _ in range(3):
+        _round(site)
+    assert client.get("/api/v2/incidents/unresolved.json").get_json()["incidents"] == []
+    every = client.get("/api/v2/incidents.json?lang=sv").get_json()["incidents"]
+    resolved = next(i for i in every if i["id"] == found["id"])
+    assert (resolved["status"], resolved["name"]) == ("resolved", "De automatiska kontrollerna upptäckte ett fel")
+    assert resolved["resolved_at"] and resolved["started_at"] == found["started_at"]
+    detected, ended = reversed(resolved["incident_updates"])
+    assert (detected["status"], ended["status"]) == ("investigating", "resolved")
+    assert detected["created_at"] == found["started_at"] and ended["created_at"] == resolved["resolved_at"]
+    assert ended["body"] == "De automatiska kontrollerna upptäcker inte längre något fel."
+    assert {c["id"] for c in resolved["components"]} == {c["id"] for c in found["components"]}
+    # Another worker on the same results database lists it the same.
+    again = make_site(
+        None, STATUS_CONFIG=str(runtime.settings(site).status_config), DATABASE=runtime.settings(site).database
+    )
+    listed = again.test_client().get("/api/v2/incidents.json?lang=sv").get_json()["incidents"]
+    assert [i for i in listed if i["id"] == found["id"]] == [resolved]

@@ -3,6 +3,7 @@
 import importlib
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -82,3 +83,24 @@ def test_the_exporter_agrees_with_the_page(tmp_path, broker, test_broker, refere
         (found,) = summary["incidents"]
         assert found["impact"] == "critical" and found["mpass_source"] == "checks"
         assert {c["id"] for c in found["components"]} == {"prod-oidc", "prod-saml"}
+
+
+def test_the_exporter_and_a_reader_of_incidents_json_see_a_check_found_outage_resolved(
+    tmp_path, broker, test_broker, references, exporter
+):
+    app = state_site(tmp_path, "major-outage", broker, test_broker, references)
+    client = app.test_client()
+    (found,) = client.get("/api/v2/summary.json").get_json()["incidents"]
+    broker.clear()
+    for _ in range(3):
+        run_round(runtime.config(app), runtime.results(app))
+    with serve(app) as base:
+        seen = exporter.check_status_page_service("mpassid", {"url": f"{base}/api/v2/summary.json", "name": "MPASSid"})
+        with urllib.request.urlopen(f"{base}/api/v2/incidents.json", timeout=10) as answer:  # loopback only
+            every = json.load(answer)["incidents"]
+    # Over for the exporter, which reads only what is unresolved ...
+    assert seen["success"] and seen["status"] == 1 and seen["incident_metadata"] == []
+    # ... and kept, resolved, for a client that reads every incident.
+    resolved = next(i for i in every if i["id"] == found["id"])
+    assert resolved["status"] == "resolved" and resolved["impact"] == "critical"
+    assert [u["status"] for u in resolved["incident_updates"]] == ["resolved", "investigating"]
