@@ -8,8 +8,10 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from datetime import time as time_of_day
@@ -61,43 +63,70 @@ class NoticeSet:
     sync: dict | None = None
 
 
-def _parse_all(paths: list[Path], config: SiteConfig, folder_name: str, parallel_from: int) -> list:
+def _parse_all(
+    paths: list[Path], config: SiteConfig, folder_name: str, parallel_from: int, parse=parse_notice
+) -> Iterator:
+    # Yields parse(path, config, shown) for each path in order, as the results come.
     shown = [f"{folder_name}/{path.name}" for path in paths]
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < parallel_from or workers < 2:
-        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
+        yield from map(parse, paths, [config] * len(paths), shown)
+        return
     # A cold start on a large archive parses on every core; forkserver because
     # the server process may already run threads that fork would copy mid-lock.
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the parser once; each worker forked from it starts with it loaded.
-    context.set_forkserver_preload([parse_notice.__module__])
+    context.set_forkserver_preload([parse.__module__])
+    done = 0
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             chunk = max(1, len(paths) // (workers * 8))
-            return list(pool.map(parse_notice, paths, [config] * len(paths), shown, chunksize=chunk))
+            for result in pool.map(parse, paths, [config] * len(paths), shown, chunksize=chunk):
+                yield result
+                done += 1
     except (BrokenProcessPool, OSError) as exc:
         # Workers cannot start everywhere (a __main__ that is not a file, no /dev/shm): parse here instead.
         log.warning("parallel loading failed (%s); loading the notices in this process", exc)
-        return [parse_notice(path, config, name) for path, name in zip(paths, shown, strict=True)]
+        yield from map(parse, paths[done:], [config] * (len(paths) - done), shown[done:])
 
 
 def _parse_at_start(folder: Path, paths: list[Path], config: SiteConfig, parallel_from: int) -> dict:
-    # A cold start takes what an earlier process parsed from files with the same bytes, parses the rest and
-    # keeps the whole folder's parses for the next start. Reloads while running parse only changed files.
+    # A cold start takes what an earlier process parsed from files with the same bytes and parses the rest.
+    # The workers hash and pickle what they parse, and the pickles go into the new cache as they come, so
+    # neither the parses nor the cache is held twice. Reloads while running parse only changed files.
     where, version = parse_cache.cache_path(folder), parse_cache.parser_version(config)
-    kept = parse_cache.load(where, version)
-    keys = {}
-    for path in paths:
-        try:
-            keys[path] = parse_cache.content_key(f"{folder.name}/{path.name}", read_regular(path))
-        except OSError:
-            keys[path] = None  # parse_notice reports what cannot be read
-    parsed = {path: kept[key] for path, key in keys.items() if key in kept}
+    path_of = {}
+    if where.exists():
+        for path in paths:
+            with suppress(OSError):  # parse_notice reports what cannot be read
+                path_of[parse_cache.content_key(f"{folder.name}/{path.name}", read_regular(path))] = path
+    parsed, outdated = {}, False
+    for key, blob in parse_cache.records(where, version):
+        found = parse_cache.decode(blob) if key in path_of else None
+        if found is None:
+            outdated = True
+        else:
+            parsed[path_of[key]] = found
     missing = [path for path in paths if path not in parsed]
-    parsed.update(zip(missing, _parse_all(missing, config, folder.name, parallel_from), strict=True))
-    if missing or len(kept) != len(parsed):
-        parse_cache.save(where, version, {key: parsed[path] for path, key in keys.items() if key is not None})
+    if missing or outdated:
+        entries = _new_cache(folder, (where, version), path_of, parsed, missing, config, parallel_from)
+        parse_cache.write(where, version, entries)
     return parsed
+
+
+def _new_cache(folder: Path, cache: tuple, path_of: dict, parsed: dict, missing: list[Path], config, parallel_from):
+    # Yields the new cache's entries: the kept ones still used, copied as they are, then each missing file's
+    # parse as it comes from the workers (filling in parsed).
+    kept = {key for key, path in path_of.items() if path in parsed}
+    for key, blob in parse_cache.records(*cache):
+        if key in kept:
+            kept.discard(key)
+            yield key, blob
+    found = _parse_all(missing, config, folder.name, parallel_from, parse_cache.parse_keyed)
+    for path, (key, blob) in zip(missing, found, strict=True):
+        parsed[path] = parse_cache.decode(blob)
+        if key is not None:
+            yield key, blob
 
 
 def load_folder(
@@ -217,7 +246,15 @@ class NoticeStore:
             signature = self._folder_signature()
             if self._current is None or signature != self._signature:
                 gc.unfreeze()
-                self._current, self._table = load_folder(self.folder, self.config, self._table)
+                # A load makes hundreds of thousands of objects that all live on, which would set off many
+                # collections walking them meanwhile (half a cold start's time); one collection follows.
+                collecting = gc.isenabled()
+                gc.disable()
+                try:
+                    self._current, self._table = load_folder(self.folder, self.config, self._table)
+                finally:
+                    if collecting:
+                        gc.enable()
                 self._signature = signature
                 # The notices live until the next reload: moving them out of the cyclic garbage
                 # collector's reach (once the old ones are collected) keeps a large archive from
