@@ -31,6 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from mpass_status.config import SiteConfig
+from mpass_status.files import read_regular
 from mpass_status.notices import sightings
 from mpass_status.notices.history import file_versions
 from mpass_status.notices.model import Notice
@@ -158,6 +159,11 @@ def _update_kind(stage: str) -> NewsKind:
     return NewsKind.RESOLUTION if stage in FINAL_STAGES else NewsKind.UPDATE
 
 
+def _concerning(update) -> tuple[str | None, str | None]:
+    # The key and stage of the update an event concerns, or none.
+    return (update[0], update[1]) if update else (None, None)
+
+
 def events_of(versions: list[Version]) -> list[NewsEvent]:
     """Turns a notice's versions (oldest first) into its news, in the order it was published."""
     if not versions:
@@ -179,13 +185,13 @@ def events_of(versions: list[Version]) -> list[NewsEvent]:
     if first.at is None:
         # The archive's notice: each update told at the time it states.
         opening = first.updates[0] if first.updates else None
-        add(NewsKind.PUBLISHED, first.published, "published", *(opening[:2] if opening else ()), first.complete)
+        add(NewsKind.PUBLISHED, first.published, "published", *_concerning(opening), first.complete)
         for key, stage, stated, _ in first.updates[1:]:
             add(_update_kind(stage), stated, f"update/{key}", key, stage, first.complete)
         if first.cancelled:
             add(NewsKind.CANCELLATION, latest, "cancelled", languages=first.complete)
     else:
-        add(NewsKind.PUBLISHED, first.at, "published", *(newest[:2] if newest else ()), first.complete)
+        add(NewsKind.PUBLISHED, first.at, "published", *_concerning(newest), first.complete)
     cancellations = int(first.cancelled)
     previous = first
     for version in later:
@@ -287,9 +293,12 @@ class NewsRecord:
                 return {n.id: [version_of(n, None)] for n in notice_set.notices}
         since = self._since()
         by_notice: dict[str, list[Version]] = {}
+        on_disk = {f"{n.slug}.md": n for n in notice_set.notices}
         for name, versions in committed.items():
+            here = self._bytes(name)
             for version in versions:
-                notice = self._parse(name, version.data)
+                # The version checked out is the one loaded already: only older ones are parsed here.
+                notice = on_disk.get(name) if version.data == here else self._parse(name, version.data)
                 if notice is None or notice.id not in current:
                     continue
                 at = None if since and version.at < since else version.at
@@ -301,6 +310,12 @@ class NewsRecord:
                 versions.append(version_of(notice, None))
             versions.sort(key=lambda v: (v.at is not None, v.at or datetime.min.replace(tzinfo=UTC)))
         return {nid: by_notice[nid] for nid in current}
+
+    def _bytes(self, name: str) -> bytes | None:
+        try:
+            return read_regular(self.folder / name)
+        except OSError:
+            return None
 
     def _parse(self, name: str, data: bytes) -> Notice | None:
         key = name.encode() + b"\0" + hashlib.sha256(data).digest()
