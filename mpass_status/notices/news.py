@@ -239,6 +239,18 @@ def in_order(events: Iterable[NewsEvent]) -> list[NewsEvent]:
     return sorted(events, key=lambda e: (e.published, e.notice_id))
 
 
+def _synced_commits(notice_set) -> dict[str, datetime]:
+    """Returns the newest commit of each notice's file as `flask notices sync` recorded it, by notice id."""
+    files = (notice_set.sync or {}).get("files") or {}
+    found = {}
+    for notice in notice_set.notices:
+        try:
+            found[notice.id] = datetime.fromisoformat(files[f"{notice.slug}.md"]["commits"][0]).astimezone(UTC)
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+    return found
+
+
 class NewsRecord:
     """The news of one notices folder, derived again whenever its notices change (see the module docstring)."""
 
@@ -284,7 +296,8 @@ class NewsRecord:
         current = {n.id: n for n in notice_set.notices}
         committed = file_versions(self.folder)
         if not committed:
-            seen = sightings.record(self.folder, {n.id: version_json(version_of(n, None)) for n in notice_set.notices})
+            held = {n.id: version_json(version_of(n, None)) for n in notice_set.notices}
+            seen = sightings.record(self.folder, held, committed=_synced_commits(notice_set))
             try:
                 return {nid: [version_from_json(nid, data) for data in found] for nid, found in seen.items()}
             except (KeyError, TypeError, ValueError) as exc:

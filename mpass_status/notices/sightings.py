@@ -26,8 +26,9 @@ def record_path(folder: Path) -> Path:
     return folder.parent / f".{folder.name}.news.json"
 
 
-def _merge(kept: dict, held: dict[str, dict], now: datetime) -> bool:
-    """Adds to kept each version not yet seen, stamped now ("at"); returns whether anything was added."""
+def _merge(kept: dict, held: dict[str, dict], now: datetime, committed: dict[str, datetime]) -> bool:
+    """Adds to kept each version not yet seen, stamped now ("at") or when its commit was made where the sync
+    recorded it (and it is not older than the version before); returns whether anything was added."""
     first = not kept
     seen = kept.setdefault("notices", {})
     added = False
@@ -35,29 +36,36 @@ def _merge(kept: dict, held: dict[str, dict], now: datetime) -> bool:
         versions = seen.setdefault(notice_id, [])
         if versions and {**versions[-1], "at": None} == {**version, "at": None}:
             continue
-        versions.append({**version, "at": None if first else now.isoformat()})
+        at = committed.get(notice_id, now)
+        if versions and versions[-1]["at"] and datetime.fromisoformat(versions[-1]["at"]) >= at:
+            at = now
+        versions.append({**version, "at": None if first else at.isoformat()})
         added = True
     return added or first
 
 
-def record(folder: Path, held: dict[str, dict], now: datetime | None = None) -> dict[str, list[dict]]:
+def record(
+    folder: Path, held: dict[str, dict], now: datetime | None = None, committed: dict[str, datetime] | None = None
+) -> dict[str, list[dict]]:
     """Records the versions the folder holds now (notice id -> a version as JSON, its "at" left out) and returns
-    every version seen of each of these notices, oldest first, each with "at": when first seen (None for the
-    versions found when the record was made)."""
+    every version seen of each of these notices, oldest first, each with "at": when first seen, or the time of
+    the commit that brought it as `flask notices sync` recorded it (committed, by notice id), so that every
+    server the sync publishes to agrees (None for the versions found when the record was made)."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
+    committed = committed or {}
     path = record_path(folder)
     try:
-        kept = _record_on_disk(path, held, now)
+        kept = _record_on_disk(path, held, now, committed)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.info("news record %s kept in memory: %s", path, exc)
         with _memory_lock:
             kept = _memory.setdefault(path, {})
-            _merge(kept, held, now)
+            _merge(kept, held, now, committed)
     seen = kept.get("notices", {})
     return {notice_id: list(seen.get(notice_id, [])) for notice_id in held}
 
 
-def _record_on_disk(path: Path, held: dict[str, dict], now: datetime) -> dict:
+def _record_on_disk(path: Path, held: dict[str, dict], now: datetime, committed: dict[str, datetime]) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -67,7 +75,7 @@ def _record_on_disk(path: Path, held: dict[str, dict], now: datetime) -> dict:
             kept = {}
         if not isinstance(kept, dict):
             raise ValueError("not a record of sightings")
-        if _merge(kept, held, now):
+        if _merge(kept, held, now, committed):
             with atomic_file(path) as out:
                 out.write(json.dumps(kept, ensure_ascii=False, sort_keys=True).encode())
         return kept

@@ -1,6 +1,7 @@
 """The record of news: each kind of change is one event, published when its commit was (or, outside git, when the
 site first saw it), with ids that never move."""
 
+import json
 from datetime import UTC, datetime
 
 from mpass_status import runtime
@@ -101,3 +102,23 @@ def test_outside_git_the_first_sighting_keeps_stated_times_and_later_versions_ar
     assert (kind, stage) == (NewsKind.RESOLUTION, "resolved") and published >= seen_before
     # A restart reads the same record: the time it was first seen stays.
     assert news_of(build_site(tmp_path), "2026-11-20-wilma-hairio-jatkuu")[-1][1] == published
+
+
+def test_a_synced_folder_dates_each_version_by_the_commit_the_sync_recorded(tmp_path):
+    # `flask notices sync` writes .sync.json beside the notices it publishes: every server it publishes to agrees.
+    app = build_site(tmp_path)
+    folder = notices_folder(app)
+    state = {"commit": "a" * 40, "files": {WILMA: {"commits": ["2026-12-10T08:00:00+00:00"]}}}
+    (folder / ".sync.json").write_text(json.dumps(state), encoding="utf-8")
+    assert news_of(app, "2026-11-20-wilma-hairio-jatkuu")[0][1] == at("2026-11-20T07:40+02:00")
+    resolve(folder)
+    state = {
+        "commit": "b" * 40,
+        "files": {WILMA: {"commits": ["2026-12-11T09:00:00+00:00", "2026-12-10T08:00:00+00:00"]}},
+    }
+    (folder / ".sync.json").write_text(json.dumps(state), encoding="utf-8")
+    assert news_of(app, "2026-11-20-wilma-hairio-jatkuu")[-1][:3] == (
+        NewsKind.RESOLUTION,
+        at("2026-12-11T09:00+00:00"),
+        "resolved",
+    )
