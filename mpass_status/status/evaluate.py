@@ -8,7 +8,7 @@ from mpass_status.checks.results import CheckResult, Outcome
 from mpass_status.checks.thresholds import streak
 from mpass_status.config import SiteConfig
 from mpass_status.status.states import INDICATORS, STATES, STATUSPAGE, State, severity_state, worst
-from mpass_status.status.uptime import daily_series, outage_windows, uptimes, with_outages
+from mpass_status.status.uptime import daily_series, outage_windows, stated_uptimes, with_outages
 
 
 @dataclass(frozen=True)
@@ -326,10 +326,10 @@ def evaluate(config: SiteConfig, notices, history: CheckHistory, now: datetime) 
     states = apply_notices(checked, notices, now)
     components = {}
     for component in ids:
-        buckets = with_outages(history.hourly.get(component, []), outage_windows(notices, component, now))
+        buckets = with_outages(history.hourly.get(component, []), outage_windows(notices, component, now), now)
         components[component] = replace(
             states[component],
-            uptime=uptimes(buckets, now),
+            uptime=stated_uptimes(buckets, now),
             daily=tuple(daily_series(buckets, now, config.timezone)),
         )
     state = overall(states)

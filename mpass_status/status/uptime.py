@@ -8,6 +8,9 @@ UPTIME_WINDOWS = {
     "30d": timedelta(days=30),
     "90d": timedelta(days=90),
 }
+# A period's availability is stated once results cover at least this share of its hours: a fresh install's
+# few minutes of data are no 90-day figure.
+ENOUGH_SHARE = 0.5
 
 
 def maintenance_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
@@ -36,16 +39,32 @@ def outage_windows(notices, component, now) -> list[tuple[datetime, datetime]]:
     ]
 
 
-def with_outages(buckets, windows) -> list[tuple[datetime, int, int]]:
-    """Returns hourly buckets with every result of an hour a staff-reported outage touches counted as failed.
+def covered(start: datetime, end: datetime, windows) -> timedelta:
+    """Returns how much of [start, end) the windows cover, overlaps counted once."""
+    spans = sorted((max(a, start), min(b, end)) for a, b in windows if a < end and b > start)
+    total, reached = timedelta(0), start
+    for a, b in spans:
+        a = max(a, reached)
+        if b > a:
+            total += b - a
+            reached = b
+    return total
+
+
+def with_outages(buckets, windows, now: datetime) -> list[tuple[datetime, int, float]]:
+    """Returns hourly buckets with the results of the minutes a staff-reported outage covers counted as failed.
 
     The checks may see nothing wrong (a login method's check sees only that it is offered): staff know
-    better, so the uptime beside "Ei toimi" never reads 100 %.
+    better, so the uptime beside "Ei toimi" never reads 100 %. An hour's results are taken as spread over
+    it, so a 14-minute outage fails 14 minutes' share of them, not the whole hour.
     """
     hour = timedelta(hours=1)
-    return [
-        (start, n, n if any(a < start + hour and b > start for a, b in windows) else bad) for start, n, bad in buckets
-    ]
+    counted = []
+    for start, n, bad in buckets:
+        span = min(start + hour, now) - start
+        share = covered(start, start + span, windows) / span if span > timedelta(0) else 0
+        counted.append((start, n, bad + (n - bad) * share))
+    return counted
 
 
 def uptime(buckets, start: datetime) -> float | None:
@@ -56,9 +75,24 @@ def uptime(buckets, start: datetime) -> float | None:
     return None if total == 0 else (total - bad) / total
 
 
+def enough(buckets, start: datetime, now: datetime) -> bool:
+    """Tells whether results cover enough of the period from start to now to state its availability."""
+    first = start.replace(minute=0, second=0, microsecond=0)
+    hours = {hour for hour, n, _ in buckets if hour >= first and n}
+    return len(hours) * timedelta(hours=1) >= ENOUGH_SHARE * (now - first)
+
+
 def uptimes(buckets, now) -> dict:
     """Returns uptime over 24 h, 7 d, 30 d and 90 d from hourly buckets."""
     return {name: uptime(buckets, now - span) for name, span in UPTIME_WINDOWS.items()}
+
+
+def stated_uptimes(buckets, now) -> dict:
+    """Returns the uptimes a reader is shown: None for a period whose results do not yet cover enough of it."""
+    return {
+        name: value if enough(buckets, now - UPTIME_WINDOWS[name], now) else None
+        for name, value in uptimes(buckets, now).items()
+    }
 
 
 def day_level(value: float | None) -> str:

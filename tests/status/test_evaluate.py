@@ -269,7 +269,8 @@ def test_evaluate_gives_every_component_its_state_reason_and_uptime():
     oidc = [result(NOW - timedelta(minutes=3 - i), "failed") for i in range(3)]
     history = CheckHistory(
         recent={"prod-oidc": {"prod-oidc-discovery": oidc}},
-        hourly={"prod-oidc": [(hour, 3, 3)]},
+        # A day of results, the newest hour failed throughout.
+        hourly={"prod-oidc": [(hour - timedelta(hours=h), 3, 0) for h in range(1, 24)] + [(hour, 3, 3)]},
         last_round=NOW - timedelta(minutes=1),
     )
     notices = [Notice("wilma-down", "incident", "disrupted", ("wilma",), NOW - timedelta(hours=1))]
@@ -277,7 +278,9 @@ def test_evaluate_gives_every_component_its_state_reason_and_uptime():
     assert set(live.components) == {c.id for c in CONFIG.components}
     down = live.components["prod-oidc"]
     assert (down.state, down.code, down.source) == ("down", "timeout", "checks")
-    assert down.uptime["24h"] == 0.0 and down.daily[-1]["level"] == "down" and len(down.daily) == 90
+    assert down.uptime["24h"] == pytest.approx(69 / 72) and down.daily[-1]["level"] == "down" and len(down.daily) == 90
+    # A day of results is no 7-day figure: the page says there is not enough data yet.
+    assert down.uptime["7d"] is None and down.uptime["90d"] is None
     wilma = live.components["wilma"]
     assert (wilma.state, wilma.source, wilma.notice_id, wilma.checks_state) == (
         "disrupted",
@@ -358,6 +361,33 @@ def test_a_staff_reported_outage_counts_in_uptime_even_when_the_checks_saw_nothi
     # The two hours the outage covers (from 3 h ago to 1 h ago) of 24 count as failed; a minor notice does not.
     assert wilma.uptime["24h"] == pytest.approx(22 / 24)
     assert evaluate(CONFIG, [minor], history, NOW).components["wilma"].uptime["24h"] == 1.0
+
+
+def test_a_fresh_install_states_no_availability_until_results_cover_half_of_the_period():
+    # A few minutes of results, all good but one: once "90 päivää: 66,67 %".
+    hour = NOW.replace(minute=0)
+    fresh = CheckHistory(hourly={"prod-oidc": [(hour, 3, 1)]})
+    figures = evaluate(CONFIG, [], fresh, NOW).components["prod-oidc"].uptime
+    assert figures == {"24h": None, "7d": None, "30d": None, "90d": None}
+    # Twelve hours with results of the last 24: the day's figure is stated, the longer ones not yet.
+    half_day = CheckHistory(hourly={"prod-oidc": [(hour - timedelta(hours=h), 60, 0) for h in range(12)]})
+    figures = evaluate(CONFIG, [], half_day, NOW).components["prod-oidc"].uptime
+    assert figures == {"24h": 1.0, "7d": None, "30d": None, "90d": None}
+
+
+def test_a_staff_reported_outage_counts_to_the_minute_not_the_whole_hour():
+    hours = [(NOW - timedelta(hours=h), 60, 0) for h in range(1, 25)]
+    # 14 minutes from 9.40 to 9.54 UTC: 14 of the hour's 60 results count as failed, not all 60.
+    start = NOW.replace(hour=9, minute=40)
+    outage = Notice("wilma-14min", "incident", "down", ("wilma",), start, start + timedelta(minutes=14))
+    wilma = evaluate(CONFIG, [outage], CheckHistory(hourly={"wilma": hours}), NOW).components["wilma"]
+    assert wilma.uptime["24h"] == pytest.approx(1 - 14 / (24 * 60))
+    # In the hour under way only its elapsed part counts: 20 minutes of an outage 30 minutes into the hour.
+    now = NOW.replace(minute=30)
+    ongoing = Notice("wilma-now", "incident", "down", ("wilma",), now - timedelta(minutes=20))
+    current = [*hours, (NOW, 30, 0)]
+    wilma = evaluate(CONFIG, [ongoing], CheckHistory(hourly={"wilma": current}), now).components["wilma"]
+    assert wilma.uptime["24h"] == pytest.approx(1 - 20 / (24 * 60 + 30))
 
 
 def test_critical_is_kept_for_the_broker_itself_down_in_production():
