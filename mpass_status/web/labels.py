@@ -178,6 +178,11 @@ def feed_description(spec, config, lang: str) -> str:
         if group.feed_description:
             return group.feed_description[lang]
         return gettext("Notices that affect any part of %(name)s.", name=name)
+    if spec.value in config.login_methods():
+        # Finnish sets the compound's hyphen apart after a name of several words ("Microsoft Entra ID
+        # -kirjautumista"): the space is added here, as the catalog cannot tell such a name.
+        spaced = f"{name} " if lang == "fi" and " " in name else name
+        return gettext("Notices about logging in with %(name)s.", name=spaced)
     return gettext("Notices that affect %(name)s.", name=name)
 
 

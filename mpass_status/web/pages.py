@@ -21,6 +21,8 @@ PERCENT_FORMAT = "#,##0.##\u00a0%"
 # When the accessibility statement was drawn up and the site last evaluated; update both on re-evaluation.
 STATEMENT_DATE = datetime(2026, 11, 23, tzinfo=UTC)
 EVALUATION_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+# The data model's documentation: the record's "MPASSid tietomalli" page (1.2 then, 1.3 in use since 2.8.2022).
+DATA_MODEL_URL = "https://wiki.eduuni.fi/pages/viewpage.action?pageId=266420002"
 
 
 def now() -> datetime:
@@ -145,7 +147,7 @@ def notice(slug):
 @bp.route("/about/")
 def about():
     """Shows what MPASSid is, how it works, its environments and who runs it."""
-    return render_template("about.html")
+    return render_template("about.html", DATA_MODEL_URL=DATA_MODEL_URL)
 
 
 @bp.route("/accessibility/")

@@ -1,15 +1,17 @@
 """The look's promises that need no browser: page weight, states in words, the accessibility statement."""
 
 import re
+import struct
+import zlib
 
 import pytest
 from flask import render_template_string
 
-from ..helpers import LANGUAGES
+from ..helpers import LANGUAGES, ROOT
 
 STATE_WORDS = {
-    "fi": ["Toimii", "Heikentynyt", "Osittainen häiriö", "Ei toimi", "Huoltokatko", "Ei tietoa"],
-    "sv": ["Fungerar", "Försämrad", "Delvis störd", "Fungerar inte", "Underhållsavbrott", "Okänt"],
+    "fi": ["Toimii", "Toiminta heikentynyt", "Osittainen häiriö", "Ei toimi", "Huoltokatko", "Ei tietoa"],
+    "sv": ["Fungerar", "Försämrad funktion", "Delvis störning", "Fungerar inte", "Underhållsavbrott", "Okänt"],
 }
 
 
@@ -68,8 +70,15 @@ def test_accessibility_statement(client, lang, texts):
     response = client.get(f"/{lang}/accessibility/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.count("<h1") == 1
-    for text in [*texts, "mailto:mpass@oph.fi", "saavutettavuus@traficom.fi", "www.saavutettavuusvaatimukset.fi"]:
+    for text in [*texts, "mailto:mpass@oph.fi", "saavutettavuus@traficom.fi"]:
         assert text in html
+    # The supervisory authority's site in the reader's language.
+    authority = {"fi": "www.saavutettavuusvaatimukset.fi", "sv": "www.tillganglighetskrav.fi"}
+    assert f'href="https://{authority[lang]}/">{authority[lang]}</a>' in html
+    assert all(other not in html for key, other in authority.items() if key != lang)
+    # The agency maintains the site; "palveluntarjoaja" means a service taking MPASSid logins here.
+    assert {"fi": "<dt>Ylläpitäjä</dt>", "sv": "<dt>Tillhandahålls av</dt>"}[lang] in html
+    assert "<dt>Palveluntarjoaja</dt>" not in html
     assert '<time datetime="2026-11-23">23.11.2026</time>' in html
     # Every page links to the statement from its footer.
     assert f'href="/{lang}/accessibility/"' in client.get(f"/{lang}/about/").get_data(as_text=True)
@@ -92,3 +101,51 @@ def test_chart_pattern_renders_figure_caption_summary_and_table(app):
     assert '<figure class="chart" id="uptime-x" aria-labelledby="uptime-x-caption">' in html
     assert '<div class="chart-graphic" aria-hidden="true">' in html and '<li class="bar state-down"' in html
     assert '<th scope="row">2.11.2026</th><td>Ei toimi</td>' in html and "Näytä tiedot taulukkona" in html
+
+
+def test_nothing_green_in_the_logo_and_the_favicon(client):
+    """The header logo and the favicon show on every page, also during an outage: no state's colour, no tick."""
+    response = client.get("/favicon.ico")
+    ico = response.data
+    response.close()
+    assert response.status_code == 200 and ico[:4] == b"\x00\x00\x01\x00"
+    png = ico[22:]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    for colour in re.findall(r'fill="(#[0-9a-fA-F]{3,6})"', (ROOT / "static" / "favicon.svg").read_text()):
+        full = colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:])
+        red, green, blue = (int(full[i : i + 2], 16) for i in (1, 3, 5))
+        assert not (green > red + 40 and green > blue), f"{colour} reads as green"
+    pixels = _png_pixels(png)
+    greenish = [p for p in pixels if p[3] > 128 and p[1] > p[0] + 40 and p[1] > p[2]]
+    assert greenish == [], f"{len(greenish)} green pixels in favicon.ico"
+
+
+def _png_pixels(data: bytes) -> list[tuple[int, int, int, int]]:
+    """Decodes an 8-bit RGBA, non-interlaced PNG (the favicon's) into its pixels."""
+    width, height = struct.unpack(">II", data[16:24])
+    assert data[24:26] == b"\x08\x06", "8-bit RGBA expected"
+    chunks, at = b"", 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        if kind == b"IDAT":
+            chunks += data[at + 8 : at + 8 + length]
+        at += 12 + length
+    raw, stride, rows, previous = zlib.decompress(chunks), width * 4, [], bytearray(width * 4)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - 4] if x >= 4 else 0
+            up, corner = previous[x], previous[x - 4] if x >= 4 else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))
+                line[x] = (line[x] + near[2]) & 255
+        rows.append(line)
+        previous = line
+    return [tuple(row[x : x + 4]) for row in rows for x in range(0, stride, 4)]

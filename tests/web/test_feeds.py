@@ -190,7 +190,7 @@ def test_an_added_update_reaches_readers_as_a_new_entry(tmp_path, fmt):
 def test_pending_translation_shows_the_other_language_marked(client):
     sv = read(client, feed_path("sv", "atom"))
     entry = next(e for e in sv.entries if "ruotsi-puuttuu" in e.link)
-    assert entry.title == "Testitunnuksia uusittu (översättning kommer)"
+    assert entry.title == "Testitunnuksia uusittu (översättning pågår)"
     assert entry.summary == "Testiympäristön testitunnukset on uusittu."
     assert 'lang="fi"' in entry.content[0].value and "visas på finska" in entry.content[0].value
     fi = read(client, feed_path("fi", "atom"))

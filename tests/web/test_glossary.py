@@ -65,11 +65,16 @@ def test_the_glossarys_words_are_the_ones_the_pages_use(pages):
     """The other side of the check: the preferred forms are there, so the scan reads real text."""
     fi = " ".join(text for url, text in pages.items() if url.startswith("/fi/"))
     sv = " ".join(text for url, text in pages.items() if url.startswith("/sv/"))
-    for word in ("Saatavuus", "MPASSid:n", "Yleiset tiedotteet", "koulutuksen järjestäjän"):
+    for word in ("Saatavuus", "MPASSid:n", "Yleiset tiedotteet", "koulutuksen järjestäjän", "Asiakaspalvelu:"):
         assert word in fi, word
-    for word in ("Drifttid", "Allmänna meddelanden", "Publicerad", "Kundtjänst", "användarkoder", "driftlägessida"):
+    for word in ("Toiminta heikentynyt", "Ei käytettävissä:", "Ylläpitäjä", "Tilanne", "Avaa syöte muodossa RSS 2.0"):
+        assert word in fi, word
+    for word in ("Andel lyckade kontroller", "Allmänna meddelanden", "Publicerad", "Kundtjänst", "användarkoder"):
         assert word in sv, word
-    assert "Asiakaspalvelu" in fi
+    for word in ("driftlägessida", "Driftläge", "Försämrad funktion", "Delvis störning", "Går inte att använda"):
+        assert word in sv, word
+    for word in ("Varaktighet", "Påverkan", "Tillhandahålls av", "Övriga meddelanden om MPASSid"):
+        assert word in sv, word
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])

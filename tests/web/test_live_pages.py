@@ -37,7 +37,7 @@ def test_without_results_nothing_is_green(live_app):
     # Not "no known problems": the headline says the status is unknown, and why.
     assert "Tilanne ei ole tiedossa: automaattisilla tarkistuksilla ei ole tuoreita tuloksia" in fi
     assert "Ongelmia ei tiedetä" not in fi
-    assert "Automaattiset tarkistukset eivät ole vielä toimineet" in fi
+    assert "Automaattisia tarkistuksia ei ole vielä tehty" in fi
     assert "state-operational" not in fi.split('id="legend-heading"')[0]
     assert fi.count('class="state state-unknown"') >= 9
 
@@ -50,8 +50,15 @@ def test_healthy_broker_turns_the_components_green_with_a_reason(live_app):
     assert "Kaikki MPASSid:n osat toimivat normaalisti." in fi
     assert "Alla delar av MPASSid fungerar normalt." in sv
     row = component_row(fi, "SAML-rajapinta")
-    assert "state-operational" in row and "Automaattinen tarkistus: vastasi" in row and "90 päivää: 100" in row
+    assert "state-operational" in row and "Automaattinen tarkistus: vastasi" in row
+    # Two rounds are no 90-day availability: the figure waits until results cover half of the period.
+    assert '90 päivää: <span class="no-figure">ei vielä riittävästi tietoa</span>' in row
+    assert '90 dagar: <span class="no-figure">ännu inte tillräckligt med uppgifter</span>' in sv
     assert "Viimeisin tarkistus:" in fi
+    # A reason and the note on what a login method's check can see are two sentences.
+    wilma = component_row(fi, "Wilma")
+    assert re.search(r"vastasi \d+\sms:ssa\. Tarkistus näkee vain, että MPASSid tarjoaa", wilma), wilma
+    assert re.search(r"svarade på \d+\sms\. Kontrollen ser bara", component_row(sv, "Wilma"))
 
 
 def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, broker):
@@ -67,7 +74,8 @@ def test_a_fault_shows_with_its_reason_and_recovery_turns_it_back(live_app, brok
     assert "state-down" in sv_row and "signeringscertifikatet gick ut" in sv_row
     page = client.get("/fi/components/prod-saml/").get_data(as_text=True)
     assert "state-down" in page and "mittausta: nopein" in page and 'class="bar state-' in page
-    assert re.search(r"<dd>\d+(,\d+)?\u00a0%</dd>", page), "availability figures in the reader's format"
+    assert re.search(r"<td>\d+(,\d+)?\u00a0%</td>", page), "the day's availability in the reader's format"
+    assert page.count('<dd><span class="no-figure">ei vielä riittävästi tietoa</span></dd>') == 4
     assert active_markup(page) == []
     broker.clear()
     rounds(live_app, 2)
@@ -110,8 +118,8 @@ def test_staff_and_checks_differing_both_show_on_the_component_page(live_app, br
     with live_app.test_request_context("/fi/"):
         clock_fi = format_clock(first_failure, "fi")
         clock_sv = format_clock(first_failure, "sv")
-    assert f"Ylläpito: heikentynyt. Tarkistukset: ei toimi {clock_fi} alkaen." in fi
-    assert f"Personalen: försämrad. Kontrollerna: fungerar inte sedan {clock_sv}." in sv
+    assert f"Ylläpito: toiminta heikentynyt. Tarkistukset: ei toimi {clock_fi} alkaen." in fi
+    assert f"Driften: försämrad funktion. Kontrollerna: fungerar inte sedan {clock_sv}." in sv
     # Each check with its newest result, in the reader's language.
     assert "OpenID Connect -asetukset (tuotanto)" in fi and "palvelinvirhe" in fi.lower()
     assert "OpenID Connect-konfigurationen (produktion)" in sv
@@ -123,3 +131,13 @@ def test_staff_and_checks_differing_both_show_on_the_component_page(live_app, br
 def _today():
     now = datetime.now(UTC)
     return now - timedelta(hours=1), now + timedelta(minutes=1)
+
+
+def test_the_status_api_gives_the_time_the_page_states(live_app):
+    rounds(live_app, 1)
+    client = live_app.test_client()
+    page = client.get("/fi/").get_data(as_text=True)
+    stated = re.search(r'Päivitetty <time datetime="([^"]+)"', page).group(1)
+    updated = client.get("/api/v2/status.json").get_json()["page"]["updated_at"]
+    # Not the newest notice's time (2019 here): the same minute the page says it was updated.
+    assert datetime.fromisoformat(updated).replace(second=0, microsecond=0) == datetime.fromisoformat(stated)

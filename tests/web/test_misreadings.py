@@ -26,7 +26,7 @@ def test_impact_names_the_state_of_the_affected_parts_not_of_the_whole_service(c
     sv = text_of(client, "/sv/notices/2019-11-20-tunnistushairio/")
     assert "Palvelu ei toimi" not in fi and "Tjänsten fungerar inte" not in sv
     assert re.search(r"<dt>Vaikutus</dt>\s*<dd>.*?Ei toimi", fi, re.S)
-    assert re.search(r"<dt>Inverkan</dt>\s*<dd>.*?Fungerar inte", sv, re.S)
+    assert re.search(r"<dt>Påverkan</dt>\s*<dd>.*?Fungerar inte", sv, re.S)
 
 
 def test_a_not_found_page_speaks_the_language_of_its_address(client):
@@ -76,8 +76,34 @@ def test_the_year_filter_files_a_notice_by_the_date_a_reader_sees_and_titles_the
     year_2022 = client.get("/fi/archive/year/2022/").get_data(as_text=True)
     # Published no later than 5.11.2021, in effect from 4.1.2022: a reader sees 2022 on it.
     assert "Tietomalli 1.2 käyttöön 4.1.2022 – tiedote palveluntarjoajille" in year_2022
-    assert "<title>Vuoden 2022 tiedotteet" in year_2022 and "<h1>Vuoden 2022 tiedotteet</h1>" in year_2022
+    # The label says what the rule does: the year of the event, not of publication.
+    assert "<title>Vuoden 2022 tapahtumat" in year_2022 and "<h1>Vuoden 2022 tapahtumat</h1>" in year_2022
+    assert "jona häiriö tai huoltokatko alkoi tai muutos tuli voimaan" in year_2022
+    assert "Tapahtumavuoden mukaan" in year_2022
     assert "tiedote palveluntarjoajille" not in client.get("/fi/archive/year/2021/").get_data(as_text=True)
     assert "<h1>Häiriöt</h1>" in client.get("/fi/archive/type/incident/").get_data(as_text=True)
     assert "<h1>Störningar</h1>" in client.get("/sv/archive/type/incident/").get_data(as_text=True)
-    assert "<h1>Meddelanden från 2022</h1>" in client.get("/sv/archive/year/2022/").get_data(as_text=True)
+    assert "<h1>Händelser år 2022</h1>" in client.get("/sv/archive/year/2022/").get_data(as_text=True)
+
+
+def test_the_about_page_links_the_data_model_documentation_not_the_source_code(client):
+    for lang in ("fi", "sv"):
+        html = text_of(client, f"/{lang}/about/")
+        sentence = html.split("tietomallin dokumentaatiossa:" if lang == "fi" else "datamodell", 1)[1].split("</p>", 1)[
+            0
+        ]
+        assert 'href="https://wiki.eduuni.fi/' in sentence and "github.com" not in sentence, sentence
+
+
+def test_a_time_range_does_not_break_before_its_dash(make_site):
+    app = make_site(None)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=2)
+    write_incident(
+        notices_folder(app), "2026-12-05-yohuolto", "maintenance", "down", "test", start, start + timedelta(days=1)
+    )
+    for lang in ("fi", "sv"):
+        html = text_of(app.test_client(), f"/{lang}/notices/2026-12-05-yohuolto/")
+        # A range over two days: a no-break space before the dash, so a phone never starts a line with "– 12.00";
+        # each date and time stays whole (time { white-space: nowrap } in site.css).
+        assert re.search(r"</time>&nbsp;– <time ", html), html
+        assert "</time> – <time" not in html
