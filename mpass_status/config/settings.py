@@ -159,6 +159,8 @@ SETTINGS = (
     Setting("MAIL_FROM", _optional(_mail_address), None, "STATUS_MAIL_FROM"),
     # Runs the e-mail sender inside the web server (0: `flask notify --watch` runs it as a service of its own).
     Setting("SEND_IN_BACKGROUND", _flag, True, "STATUS_SEND"),
+    # How long a sender holds the e-mails it took; a sender killed meanwhile leaves them to the next after this.
+    Setting("MAIL_LEASE_SECONDS", _seconds, 300.0, "STATUS_MAIL_LEASE_SECONDS"),
 )
 
 
@@ -186,6 +188,7 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str | None = None
     send_in_background: bool = True
+    mail_lease_seconds: float = 300.0
 
 
 def defaults(root: Path) -> dict[str, Any]:

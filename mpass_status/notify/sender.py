@@ -36,8 +36,8 @@ def _batches(mails: list[Mail]) -> list[list[Mail]]:
 
 def deliver(app: Flask, store: SubscriptionStore, connection: Connection, clock: Callable[[], float] = time.time):
     """Sends what is due until nothing is; returns how many e-mails the server accepted."""
-    accepted = 0
-    while mails := store.claim(clock()):
+    accepted, lease = 0, runtime.settings(app).mail_lease_seconds
+    while mails := store.claim(clock(), lease=lease):
         mails.sort(key=lambda m: m.subscriber.id)
         for batch in _batches(mails):
             first = batch[0]

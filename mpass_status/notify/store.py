@@ -27,8 +27,9 @@ SENT_KEEP_SECONDS = 30 * 24 * 3600
 # Sign-ups allowed per address a day and per client an hour.
 PER_ADDRESS, PER_ADDRESS_SECONDS = 3, 24 * 3600
 PER_CLIENT, PER_CLIENT_SECONDS = 10, 3600
-# A claimed row whose sender died is taken again after this long.
-LEASE_SECONDS = 120.0
+# A claimed row whose sender died is taken again after this long (STATUS_MAIL_LEASE_SECONDS), and a sender takes
+# this many rows at a time, so that it hands them all to SMTP well within its lease.
+LEASE_SECONDS, CLAIM_ROWS = 300.0, 20
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscribers (
@@ -279,8 +280,8 @@ class SubscriptionStore:
         with self._connect() as db:
             db.executemany("INSERT OR IGNORE INTO news_seen (event, seen) VALUES (?, ?)", ((e, now) for e in events))
 
-    def claim(self, now: float, limit: int = 100) -> list[Mail]:
-        """Takes up to limit rows that are due, for LEASE_SECONDS: no other sender takes them meanwhile."""
+    def claim(self, now: float, limit: int = CLAIM_ROWS, lease: float = LEASE_SECONDS) -> list[Mail]:
+        """Takes up to limit rows that are due, for lease seconds: no other sender takes them meanwhile."""
         with self._connect() as db:
             ids = [
                 row[0]
@@ -291,7 +292,7 @@ class SubscriptionStore:
                     (now, now, limit),
                 )
             ]
-            db.executemany("UPDATE outbox SET claimed_until = ? WHERE id = ?", ((now + LEASE_SECONDS, i) for i in ids))
+            db.executemany("UPDATE outbox SET claimed_until = ? WHERE id = ?", ((now + lease, i) for i in ids))
             rows = (
                 db.execute(
                     "SELECT subscribers.*, outbox.id AS row_id, event, kind, notice, payload, attempts FROM outbox"

@@ -17,6 +17,7 @@ class Handler:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse: dict[str, str] = {}  # lower-case recipient -> "451 ..." or "550 ..."
         self.data_delay = 0.0
+        self.rcpt_delay = 0.0
         self.drop_next = 0
         self.sessions = 0
 
@@ -27,6 +28,8 @@ class Handler:
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         answer = self.refuse.get(address.lower())
         if answer:
             return answer
