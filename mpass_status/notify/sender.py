@@ -19,6 +19,8 @@ from mpass_status.notify.store import Mail, SubscriptionStore
 log = logging.getLogger(__name__)
 # Where init_app keeps the app's subscription store.
 KEY = "mpass_status.notify"
+# Where start_background keeps the event that stops the sender thread.
+STOP = "mpass_status.notify.stop"
 # How often the record of news and the outbox are looked at: a commit's e-mails start within this time.
 POLL_SECONDS = 2.0
 EXPIRE_SECONDS = 3600.0
@@ -103,6 +105,6 @@ def start_background(app: Flask) -> threading.Event | None:
     store = store_of(app)
     if store is None or not runtime.settings(app).send_in_background:
         return None
-    stop = threading.Event()
+    stop = app.extensions[STOP] = threading.Event()
     threading.Thread(target=Sender(app, store).watch, args=(stop,), name="mail-sender", daemon=True).start()
     return stop

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mpass_status.notify.fanout import next_digest
-from mpass_status.notify.sender import deliver, store_of
+from mpass_status.notify.sender import STOP, deliver, store_of
 from mpass_status.notify.smtp import Connection, Target
+from tests.helpers import wait_for
 from tests.notify.support import INCIDENT, confirm, link, send, sign_up, text_of, write_notice
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -147,3 +148,17 @@ def test_the_manage_page_changes_the_choices(mail_site, smtp):
     send(app)
     assert len(smtp.handler.to("muuttaja@koulu.example")) == 2
     assert 'value="daily" checked' in client.get(manage).get_data(as_text=True)
+
+
+def test_the_site_sends_by_itself_when_it_runs_the_sender(make_site, smtp):
+    app = make_site(SMTP_URL=smtp.url, MAIL_FROM="MPASSid <status@mpass.example.fi>", SEND_IN_BACKGROUND=True)
+    try:
+        client = app.test_client()
+        assert wait_for(lambda: store_of(app).seen())  # the first pass read the record as it was
+        assert sign_up(client, "itse@koulu.example").status_code == 303
+        assert wait_for(lambda: smtp.handler.to("itse@koulu.example"))
+        client.post(link(smtp.handler.to("itse@koulu.example")[0], "confirm"))
+        incident(app)
+        assert wait_for(lambda: len(smtp.handler.to("itse@koulu.example")) == 2)
+    finally:
+        app.extensions[STOP].set()
