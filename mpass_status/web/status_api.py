@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
 from mpass_status.web.addresses import absolute
+from mpass_status.web.copy_age import copy_age
 from mpass_status.web.dates import iso_instant
 from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status
@@ -217,6 +218,11 @@ def _summary(now):
     return runtime.state().memo.get("summary", now, lambda: _build_summary(now, lang), lang)
 
 
+def _made(now) -> dict:
+    age = copy_age(now)
+    return {"mpass_made_at": age.made, "mpass_trusted_until": age.trusted_until}
+
+
 def _build_summary(now, lang):
     config, notices = runtime.config(), runtime.notices().notices
     live_now = live_status(now, notices)
@@ -244,8 +250,9 @@ def _build_summary(now, lang):
     # By id: comparing whole notices over a long archive is quadratic.
     maintenance = {n.id for n in notices if n.type == "maintenance" and not n.cancelled}
     return {
-        # The time the page states ("Päivitetty … klo 9.37", to the minute), not the newest notice's or round's.
-        "page": _page(config, lang, now.replace(second=0, microsecond=0)),
+        # The time the page states ("Päivitetty … klo 9.37", to the minute), not the newest notice's or round's;
+        # beyond Statuspage, when this answer was made and until when it may be trusted (a copy that stopped).
+        "page": _page(config, lang, now.replace(second=0, microsecond=0)) | _made(now),
         "components": components,
         "incidents": checks + shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
         "scheduled_maintenances": shown(lambda n: n.id in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),

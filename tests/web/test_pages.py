@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from ..helpers import LANGUAGES, VALID, notices_folder, write
+from ..helpers import CONFIG, LANGUAGES, VALID, notices_folder, write
 
 PAGES = [
     "/{lang}/",
@@ -50,8 +50,8 @@ def test_page_renders_in_language(client, page, lang):
     html = response.get_data(as_text=True)
     assert parse(html).lang == lang
     other = "sv" if lang == "fi" else "fi"
-    # The language switch and hreflang keep the reader on the same page.
-    assert f'hreflang="{other}" href="{page.format(lang=other)}"' in html
+    # hreflang names the same page in the other language, absolute (as search engines require).
+    assert f'hreflang="{other}" href="{CONFIG.base_url}{page.format(lang=other)}"' in html
     assert html.count("<h1") == 1
 
 

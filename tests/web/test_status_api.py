@@ -68,7 +68,7 @@ def test_fault_shows_in_summary_after_thresholds_and_recovery_turns_it_back(site
     body, components = _components(client)
     assert (body["status"]["indicator"], body["status"]["description"]) == ("none", "All Systems Operational")
     assert set(body) == {"page", "components", "incidents", "scheduled_maintenances", "status"}
-    assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at"}
+    assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at", "mpass_made_at", "mpass_trusted_until"}
     assert body["page"]["time_zone"] == "Europe/Helsinki"
     assert {c["status"] for c in components.values()} <= STATUSES
     broker.set_fault("discovery", "wrong_issuer")
