@@ -16,7 +16,17 @@ from lxml import etree
 
 from app import create_app
 
-from ..helpers import FIXTURE_NOTICES, ROOT, build_site, commit_notices, edit, git, notices_folder, serve
+from ..helpers import (
+    FIXTURE_NOTICES,
+    ROOT,
+    build_site,
+    commit_notices,
+    edit,
+    git,
+    moved_config,
+    notices_folder,
+    serve,
+)
 
 MAINTENANCE = "2026-11-02-huoltokatko-tuotanto.md"
 WILMA = "2026-11-20-wilma-hairio-jatkuu.md"
@@ -254,3 +264,18 @@ def test_commits_before_corrections_from_prepared_the_archive_and_are_not_told(t
     entry = max((e for e in found.values() if "tunnistushairio" in e.id), key=stamp)
     assert stamp(entry) == datetime(2026, 11, 27, 8, tzinfo=UTC)
     assert "Uppdaterad 27.11.2026 kl. 10.00" in entry.content[0].value
+
+
+def test_bytes_that_change_without_news_still_reach_a_poller_that_sends_only_if_modified_since(tmp_path):
+    app = published_site(tmp_path)
+    first = {path: app.test_client().get(path) for path in (*FEEDS, "/fi/calendar.ics")}
+    # The same notices served under a new address: every link in every feed changes, and no notice did.
+    moved = build_site(tmp_path, STATUS_CONFIG=str(moved_config(tmp_path, "https://tilanne.mpass.example.org")))
+    client = moved.test_client()
+    for path, before in first.items():
+        since = {"If-Modified-Since": before.headers["Last-Modified"]}
+        answer = client.get(path, headers=since)
+        assert answer.status_code == 200 and b"tilanne.mpass.example.org" in answer.data, path
+        assert answer.headers["Last-Modified"] != before.headers["Last-Modified"], path
+        # Bytes as served before: 304 again.
+        assert client.get(path, headers={"If-Modified-Since": answer.headers["Last-Modified"]}).status_code == 304

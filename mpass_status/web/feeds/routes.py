@@ -1,11 +1,13 @@
 """Serves the feeds, the calendar and the subscribe page under /fi/ and /sv/, with conditional GET."""
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import Response, abort, g, render_template, request, url_for
 
 from mpass_status import runtime
 from mpass_status.web.addresses import absolute
+from mpass_status.web.feeds import validators
 from mpass_status.web.feeds.calendar import MIMETYPE as CALENDAR_MIMETYPE
 from mpass_status.web.feeds.calendar import calendar_changed, render_calendar
 from mpass_status.web.feeds.catalog import EMPTY_FEED_TIME, FeedSpec, feed_specs, find_spec
@@ -36,8 +38,8 @@ def feed(facet, value, fmt):
     # When the news it holds was published (never the times notices state, nor the time of rendering): every
     # worker and restart agrees, and any version of a notice in it moves it, news or not.
     changed = [state.news.changed(current, notice_id) for notice_id in {e.notice.id for e in entries}]
-    response.last_modified = max([e.written for e in entries] + [c for c in changed if c], default=EMPTY_FEED_TIME)
-    return response
+    news_time = max([e.written for e in entries] + [c for c in changed if c], default=EMPTY_FEED_TIME)
+    return _validated(response, news_time)
 
 
 @bp.route("/calendar.ics")
@@ -49,7 +51,14 @@ def calendar():
     response = Response(
         render_calendar(current.notices, news, g.lang, config), content_type=f"{CALENDAR_MIMETYPE}; charset=utf-8"
     )
-    response.last_modified = calendar_changed(current.notices, news)
+    return _validated(response, calendar_changed(current.notices, news))
+
+
+def _validated(response: Response, news_time) -> Response:
+    """Gives response its Last-Modified: news_time, or when its bytes first changed without news (validators.py)."""
+    etag = hashlib.sha256(response.get_data()).hexdigest()
+    where = validators.record_path(runtime.settings().notices_dir)
+    response.last_modified = validators.last_modified(where, request.path, etag, news_time)
     return response
 
 
