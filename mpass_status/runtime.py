@@ -5,6 +5,7 @@ from functools import cached_property
 
 from flask import Flask, current_app
 
+from mpass_status.checks import unsaved
 from mpass_status.checks.store import ResultsStore, open_results
 from mpass_status.config import SiteConfig
 from mpass_status.config.settings import Settings
@@ -38,7 +39,8 @@ class AppState:
         # Read through self: a store opened later, or another notice store, is what the clocks see.
         self.freshness = Freshness(
             lambda: self.notices.current().version,
-            lambda: self.results.last_round_time(),
+            # Results the prober could not store yet change the answers too (checks/unsaved.py).
+            lambda: (self.results.last_round_time(), unsaved.version(self.results.unsaved_path)),
             self.settings.status_version_seconds,
         )
         self.memo = PerSecond(self.freshness)

@@ -1,13 +1,16 @@
 """Keeps the checks running for as long as the site runs: in the foreground (`flask probe --watch`) or in a
 background thread of the web server, one prober per results database.
 
-Each check runs at its own interval, again after retry_interval while a failure has not yet been decided
-by the thresholds, and at once when another check of the same host has just started failing. Nothing a
-round or the database raises stops the prober: it is logged, the results are kept in memory, and writing
-is tried again with a growing pause.
+Each check runs at its own interval, and every retry_interval while it is failing or down, so that the
+thresholds count time rather than bursts: a failing check never runs again sooner than retry_interval after
+its last run, whatever asks for it. When a check of a host starts failing, or recovers, the host's other
+checks are asked at once (within that spacing). Rounds run beside each other, so a hanging check does not
+hold up the others. The thresholds' state is read back from the stored results when the prober starts.
+Nothing a round or the database raises stops the prober: see storer.py.
 """
 
 import logging
+import queue
 import threading
 import time
 from collections import deque
@@ -17,18 +20,16 @@ from urllib.parse import urlsplit
 from mpass_status.checks.results import Outcome
 from mpass_status.checks.runner import probe_round
 from mpass_status.checks.store import ResultsStore, StorageError
+from mpass_status.checks.storer import Storer
 from mpass_status.checks.thresholds import streak
 from mpass_status.config import SiteConfig
 from mpass_status.standby import hold_or_stand_by
 
 log = logging.getLogger(__name__)
-# Rounds kept in memory while the database cannot be written (about two hours at the shipped intervals).
-PENDING_ROUNDS = 240
-# Pause before writing is tried again, doubling up to the longest while the database stays unavailable.
-BACKOFF_SECONDS, LONGEST_BACKOFF_SECONDS = 1.0, 60.0
 # How often a web server worker without the lock asks whether the prober is still alive.
 STANDBY_SECONDS = 5.0
-PURGE_SECONDS = 600.0
+# The longest the loop sleeps before looking at finished rounds and the stop signal again.
+TICK_SECONDS = 0.1
 
 
 def _host(check) -> tuple[str, str]:
@@ -36,7 +37,8 @@ def _host(check) -> tuple[str, str]:
 
 
 class Schedule:
-    """When each check runs next: its interval, retry_interval while undecided, staggered within a host."""
+    """When each check runs next: its interval, retry_interval while failing or down, staggered within a host,
+    never two runs of a failing check closer than retry_interval."""
 
     def __init__(self, config: SiteConfig, start: float):
         self.checks = {check.id: check for check in config.checks}
@@ -45,6 +47,9 @@ class Schedule:
         self.due = {check_id: start for check_id in self.checks}
         self.offset = self._offsets(config.checks)
         self.ran: set[str] = set()
+        self.running: set[str] = set()
+        # check id -> monotonic start of its newest run
+        self.last_run: dict[str, float] = {}
         # check id -> component -> newest outcomes, enough for the thresholds
         self.outcomes: dict[str, dict[str, deque]] = {}
 
@@ -61,106 +66,101 @@ class Schedule:
             for position, check in enumerate(members)
         }
 
-    def ready(self, moment: float) -> list:
-        """Returns the checks due at moment."""
-        return [check for check_id, check in self.checks.items() if self.due[check_id] <= moment]
+    def _history(self, check_id: str, component: str) -> deque:
+        keep = self.probe.failures_to_down + self.probe.successes_to_up
+        return self.outcomes.setdefault(check_id, {}).setdefault(component, deque(maxlen=keep))
 
-    def next_due(self) -> float:
-        """Returns the monotonic time of the next due check."""
-        return min(self.due.values(), default=float("inf"))
+    def resume(self, recent, now: datetime, start: float) -> None:
+        """Takes up the thresholds where a previous prober left them: recent is {check id: results oldest
+        first} of this vantage point, read from the store at wall-clock now (monotonic start)."""
+        for check_id, results in recent.items():
+            if check_id not in self.checks or not results:
+                continue
+            for result in results:
+                self._history(check_id, result.component).append(result.outcome)
+            self.last_run[check_id] = start - (now - results[-1].time).total_seconds()
+            self.due[check_id] = self.earliest(check_id, start)
 
-    def undecided(self, check_id: str) -> bool:
-        """Returns whether the thresholds have not yet decided what this check's newest results mean."""
+    def failing(self, check_id: str) -> bool:
+        """Returns whether the check's newest outcome for some component is a failure."""
+        return any(h and h[-1] == Outcome.FAILED for h in self.outcomes.get(check_id, {}).values())
+
+    def unsettled(self, check_id: str) -> bool:
+        """Returns whether the check is failing or down: the thresholds need its next results soon."""
         probe = self.probe
         for outcomes in self.outcomes.get(check_id, {}).values():
-            down, failures, successes = streak(outcomes, probe.failures_to_down, probe.successes_to_up)
-            if (not down and failures > 0) or (down and successes > 0):
+            down, failures, _successes = streak(outcomes, probe.failures_to_down, probe.successes_to_up)
+            if down or failures > 0:
                 return True
         return False
 
-    def record(self, results, moment: float) -> None:
-        """Sets the next run of every check in results from what they found."""
-        keep = self.probe.failures_to_down + self.probe.successes_to_up
-        started_failing = set()
+    def earliest(self, check_id: str, moment: float) -> float:
+        """Returns when the check may run at the earliest: a failing one not within retry_interval of its last
+        run, so that the failures the thresholds count span time, not a burst of rounds."""
+        if not self.failing(check_id) or check_id not in self.last_run:
+            return moment
+        return max(moment, self.last_run[check_id] + min(self.probe.retry_interval, self.checks[check_id].interval))
+
+    def ready(self, moment: float) -> list:
+        """Returns the checks due at moment and not running now, and marks them running."""
+        found = [c for c_id, c in self.checks.items() if self.due[c_id] <= moment and c_id not in self.running]
+        self.running.update(c.id for c in found)
+        return found
+
+    def next_due(self) -> float:
+        """Returns the monotonic time of the next due check that is not running."""
+        return min((due for c_id, due in self.due.items() if c_id not in self.running), default=float("inf"))
+
+    def failed_to_run(self, checks, moment: float) -> None:
+        """Sets checks whose round raised to run again after retry_interval."""
+        for check in checks:
+            self.running.discard(check.id)
+            self.due[check.id] = moment + min(self.probe.retry_interval, check.interval)
+
+    def record(self, checks, results, moment: float) -> None:
+        """Sets the next run of checks, whose round started at moment, from what they found."""
+        started_failing, recovered = set(), set()
         for result in results:
-            history = self.outcomes.setdefault(result.check_id, {}).setdefault(result.component, deque(maxlen=keep))
-            if result.outcome == Outcome.FAILED and (not history or history[-1] != Outcome.FAILED):
+            history = self._history(result.check_id, result.component)
+            before = history[-1] if history else None
+            if result.outcome == Outcome.FAILED and before != Outcome.FAILED:
                 started_failing.add(result.check_id)
+            elif before == Outcome.FAILED and result.outcome in (Outcome.OK, Outcome.DEGRADED):
+                recovered.add(result.check_id)
             history.append(result.outcome)
-        for check_id in {r.check_id for r in results}:
-            check = self.checks[check_id]
+        for check in checks:
+            self.running.discard(check.id)
+            self.last_run[check.id] = moment
             pause = check.interval
-            if self.undecided(check_id):
+            if self.unsettled(check.id):
                 pause = min(self.probe.retry_interval, check.interval)
-            if check_id not in self.ran:
+            if check.id not in self.ran:
                 # After the first round the checks of a host take their places spread over the interval.
-                self.ran.add(check_id)
-                pause = min(pause, self.offset[check_id] or pause)
-            self.due[check_id] = moment + pause
-        # A host that starts failing one check is asked at once by its others: judged by target, not by batch.
-        for check_id in started_failing:
+                self.ran.add(check.id)
+                pause = min(pause, self.offset[check.id] or pause)
+            self.due[check.id] = moment + pause
+        # A host that starts failing in one check is asked at once by its others, and one that recovers by
+        # those still failing or down: judged by target, not by batch. This only adds evidence: a failing
+        # check still waits out its spacing, so no failure is counted twice.
+        now, changed = time.monotonic(), started_failing | recovered
+        for check_id in changed:
             host = _host(self.checks[check_id])
             for other in self.checks.values():
-                if _host(other) == host and other.id not in started_failing and other.id in self.ran:
-                    self.due[other.id] = min(self.due[other.id], moment)
+                if _host(other) != host or other.id in changed or other.id not in self.ran:
+                    continue
+                if check_id in started_failing or self.unsettled(other.id):
+                    self.due[other.id] = min(self.due[other.id], self.earliest(other.id, now))
 
 
-class Storer:
-    """Writes rounds into the database, keeping them in memory while it cannot, and says what happened."""
-
-    def __init__(self, db: ResultsStore, retention_days: int, on_error=None, vantage: str = ""):
-        self.db, self.retention_days, self.on_error, self.vantage = db, retention_days, on_error, vantage
-        self.pending: deque = deque(maxlen=PENDING_ROUNDS)
-        self.backoff, self.retry_at, self.failing = BACKOFF_SECONDS, 0.0, None
-        self.purge_at = 0.0
-
-    def add(self, results, started, finished, network_down) -> None:
-        """Queues a round and writes everything queued unless a recent failure asks to wait."""
-        self.pending.append((results, started, finished, network_down))
-        if time.monotonic() >= self.retry_at:
-            self.flush()
-
-    def flush(self) -> bool:
-        """Writes the queued rounds oldest first; returns whether all were written."""
-        try:
-            while self.pending:
-                results, started, finished, network_down = self.pending[0]
-                self._write(results, started, finished, network_down)
-                self.pending.popleft()
-            # Purging scans the results: once every PURGE_SECONDS is enough for a retention of days.
-            if time.monotonic() >= self.purge_at:
-                self.db.purge(self.retention_days, datetime.now(UTC))
-                self.purge_at = time.monotonic() + PURGE_SECONDS
-        except StorageError as exc:
-            self.failed(exc)
-            return False
-        if self.failing:
-            log.warning("results database %s writable again", self.db.name)
-            self.failing = None
-        self.backoff, self.retry_at = BACKOFF_SECONDS, 0.0
-        return True
-
-    def _write(self, results, started, finished, network_down) -> None:
-        try:
-            self.db.insert_round(results, started, finished, network_down, self.vantage)
-        except StorageError as exc:
-            # A corrupt file is moved aside and the round written into a new one; anything else waits.
-            if self.db.recover(exc) is None:
-                raise
-            self.db.insert_round(results, started, finished, network_down, self.vantage)
-
-    def failed(self, exc: StorageError) -> None:
-        """Logs a write failure and sets when to try again."""
-        self.failing = str(exc)
-        self.retry_at = time.monotonic() + self.backoff
-        text = (
-            f"cannot write results into {self.db.name} ({self.failing}); {len(self.pending)} round(s) kept "
-            f"in memory, trying again in {self.backoff:.0f} s"
-        )
-        log.error(text)
-        if self.on_error:
-            self.on_error(text)
-        self.backoff = min(self.backoff * 2, LONGEST_BACKOFF_SECONDS)
+def _resume(schedule: Schedule, config: SiteConfig, db: ResultsStore) -> None:
+    # This vantage point's newest results, so a restart neither forgets failures nor waits full intervals.
+    now, start, wanted = datetime.now(UTC), time.monotonic(), config.probe.failures_to_down + 1
+    recent: dict[str, list] = {}
+    for component in config.components:
+        for check_id, results in db.recent_by_check(component.id, wanted).items():
+            mine = [r for r in results if r.vantage == config.probe.vantage]
+            recent[check_id] = sorted(recent.get(check_id, []) + mine, key=lambda r: r.time)
+    schedule.resume(recent, now, start)
 
 
 def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=None, on_error=None, lock=None) -> None:
@@ -171,49 +171,61 @@ def watch(config: SiteConfig, db: ResultsStore, stop: threading.Event, on_round=
     """
     if not config.checks:
         return
-
-    def lost() -> bool:
-        if lock is None or lock.held:
-            return False
-        text = f"the prober lock of {db.name} is no longer held; writing stops until it is taken again"
+    schedule = Schedule(config, time.monotonic())
+    storer = Storer(db, config.probe.retention_days, on_error, config.probe.vantage, lambda: lock is None or lock.held)
+    try:
+        db.prepare()
+        _resume(schedule, config, db)
+    except StorageError as exc:
+        storer.failed(exc)
+    storer.start()
+    try:
+        _loop(config, schedule, storer, stop, on_round, on_error)
+    finally:
+        storer.stop()
+    if storer.lost.is_set():
+        text = f"the prober lock of {db.name} is no longer held; writing stopped until it is taken again"
         log.error(text)
         if on_error:
             on_error(text)
-        return True
 
-    schedule = Schedule(config, time.monotonic())
-    storer = Storer(db, config.probe.retention_days, on_error, config.probe.vantage)
-    try:
-        db.prepare()
-    except StorageError as exc:
-        storer.failed(exc)
-    while not stop.is_set():
+
+def _loop(config: SiteConfig, schedule: Schedule, storer: Storer, stop: threading.Event, on_round, on_error) -> None:
+    """Starts each round when due, in a thread of its own, and hands what each found to the storer."""
+    finished: queue.Queue = queue.Queue()
+    arrived = threading.Event()
+
+    def run(checks, moment: float) -> None:
+        # One round in a thread of its own: a check that hangs holds up only itself.
+        started = datetime.now(UTC)
+        try:
+            results, network_down = probe_round(checks, config.probe, started)
+            finished.put((checks, moment, started, results, network_down, None))
+        except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the probing; logged below
+            finished.put((checks, moment, started, None, False, exc))
+        arrived.set()
+
+    while not stop.is_set() and not storer.lost.is_set():
+        arrived.clear()
         moment = time.monotonic()
         ready = schedule.ready(moment)
         if ready:
-            try:
-                started = datetime.now(UTC)
-                results, network_down = probe_round(ready, config.probe, started)
-                schedule.record(results, moment)
-                if lost():
-                    return
-                storer.add(results, started, datetime.now(UTC), network_down)
-                if on_round:
-                    on_round(results)
-            except Exception as exc:  # a bug in one round must not end the probing
-                log.exception("probe round failed")
-                for check in ready:
-                    schedule.due[check.id] = moment + min(config.probe.retry_interval, check.interval)
+            threading.Thread(target=run, args=(ready, moment), name="probe-round", daemon=True).start()
+        while not finished.empty():
+            checks, began, started, results, network_down, exc = finished.get()
+            if exc is not None:
+                log.error("probe round failed", exc_info=exc)
+                schedule.failed_to_run(checks, began)
                 if on_error:
                     on_error(f"probe round failed: {type(exc).__name__}: {exc}")
-        elif storer.pending and moment >= storer.retry_at:
-            if lost():
+                continue
+            schedule.record(checks, results, began)
+            if storer.lost.is_set():
                 return
-            storer.flush()
-        wake = schedule.next_due()
-        if storer.pending:
-            wake = min(wake, storer.retry_at)
-        stop.wait(max(0.05, wake - time.monotonic()))
+            storer.add(results, started, datetime.now(UTC), network_down)
+            if on_round:
+                on_round(results)
+        arrived.wait(min(TICK_SECONDS, max(0.005, schedule.next_due() - time.monotonic())))
 
 
 def supervise(config: SiteConfig, db: ResultsStore, stop: threading.Event, lock) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask, current_app
 
 from mpass_status import runtime
+from mpass_status.checks import unsaved
 from mpass_status.checks.results import CheckResult
 from mpass_status.checks.store import StorageError
 from mpass_status.config import Check
@@ -42,14 +43,18 @@ def check_history(config, db, notices, now: datetime) -> CheckHistory:
     start = now - UPTIME_WINDOWS["90d"]
     ids = [c.id for c in config.components]
     try:
-        return CheckHistory(
-            recent={component: db.recent_by_check(component, history_size(config)) for component in ids},
-            hourly={
-                component: db.hourly_counts(component, start, now, maintenance_windows(notices, component, now))
-                for component in ids
-            },
-            last_round=db.last_round_time(),
-        )
+        recent = {component: db.recent_by_check(component, history_size(config)) for component in ids}
+        hourly = {
+            component: db.hourly_counts(component, start, now, maintenance_windows(notices, component, now))
+            for component in ids
+        }
+        last_round = db.last_round_time()
+        # What the prober found but could not store yet is evidence too: older stored results are not current.
+        for result in unsaved.read(db.unsaved_path):
+            by_check = recent.setdefault(result.component, {})
+            by_check[result.check_id] = unsaved.merged(by_check.get(result.check_id, []), [result])
+            last_round = max(filter(None, (last_round, result.time)))
+        return CheckHistory(recent=recent, hourly=hourly, last_round=last_round)
     except StorageError as exc:
         # The notices are served all the same; the live parts say that live status is unavailable.
         log.warning("results database %s unavailable: %s", db.name, exc)
@@ -85,11 +90,16 @@ def component_checks(component: str, app: Flask | None = None) -> list[CheckRow]
     """Returns the checks that cover a component with their newest results, in configuration order."""
     app = app or current_app
     checks = [check for check in runtime.config(app).checks if component in check.components]
-    newest: dict[str, list[CheckResult]] = {}
+    newest: dict[str, dict[str, CheckResult]] = {}
+    db = runtime.results(app)
     try:
-        for result in runtime.results(app).latest_per_check():
-            if result.component == component:
-                newest.setdefault(result.check_id, []).append(result)
+        found = unsaved.merged(db.latest_per_check(), unsaved.read(db.unsaved_path))
     except StorageError:
-        newest = {}
-    return [CheckRow(check, tuple(sorted(newest.get(check.id, []), key=lambda r: r.vantage))) for check in checks]
+        found = []
+    # Oldest first: a newer unsaved result of a check and vantage point replaces its stored one.
+    for result in found:
+        if result.component == component:
+            newest.setdefault(result.check_id, {})[result.vantage] = result
+    return [
+        CheckRow(check, tuple(sorted(newest.get(check.id, {}).values(), key=lambda r: r.vantage))) for check in checks
+    ]

@@ -39,6 +39,9 @@ class ResultsStore(Protocol):
     name: str
     # True where probers on other machines write too (their rounds, not a local lock, show they run).
     shared: bool
+    # Where the prober keeps the results it could not store yet, for the pages to count (checks/unsaved.py);
+    # None where the pages could not read it (a shared database's readers run on other machines).
+    unsaved_path: Path | None
 
     def prepare(self) -> None:
         """Readies the store for the prober (the schema; a corrupt SQLite file is moved aside)."""

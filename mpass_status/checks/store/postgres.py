@@ -41,6 +41,8 @@ class PostgresResults(SQLResults):
     marker = "%s"
     # Probers of other vantage points, on other machines, write into the same database.
     shared = True
+    # Its pages run on other machines than its probers: results not yet stored stay with the prober.
+    unsaved_path = None
 
     def __init__(self, url: str, vantage: str = ""):
         try:

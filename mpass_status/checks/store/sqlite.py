@@ -37,6 +37,7 @@ class SQLiteResults(SQLResults):
         self.path = Path(path)
         self.name = self.path.name
         self.lock_path = self.path.with_name(self.path.name + ".prober-lock")
+        self.unsaved_path = self.path.with_name(self.path.name + ".unsaved.json")
         self._ready = False
 
     def _prepare(self, db) -> None:
