@@ -12,6 +12,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = 2
 keepalive = 5
+# Each worker listens on a socket of its own and the kernel spreads new connections evenly over them. On one
+# shared socket the worker that wakes first accepts a whole burst (30 of 32 connections were seen), and with
+# one worker a core the site then answers at half its rate: the dips `make bench` measured (docs/performance.md).
+reuse_port = True
 # A page never waits on the broker, so a request that takes this long is stuck: restart the worker.
 timeout = 30
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
