@@ -2,6 +2,8 @@
 
 import os
 
+from gunicorn import sock
+
 from app import create_app
 from mpass_status import runtime
 
@@ -30,6 +32,9 @@ def on_starting(server):
     # Neither the prober nor the exporter is started here: this is the arbiter, and the workers fork from it
     # (a lock taken here would be held by every worker's copy of it).
     create_app({"PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None})
+    # Each worker binds a socket of its own (reuse_port); binding once here too makes an address in use stop
+    # gunicorn at once ("Connection in use"), as it does without reuse_port, instead of failing every worker.
+    sock.close_sockets(sock.create_sockets(server.cfg, server.log), unlink=False)
 
 
 def post_worker_init(worker):
