@@ -279,3 +279,26 @@ def test_bytes_that_change_without_news_still_reach_a_poller_that_sends_only_if_
         assert answer.headers["Last-Modified"] != before.headers["Last-Modified"], path
         # Bytes as served before: 304 again.
         assert client.get(path, headers={"If-Modified-Since": answer.headers["Last-Modified"]}).status_code == 304
+
+
+def test_entries_of_one_moment_are_told_apart_without_moving_the_others(tmp_path):
+    app = build_site(tmp_path, None)
+    folder = notices_folder(app)
+    client = app.test_client()
+
+    def publish(*names):
+        for name in names:
+            text = EARLIER.replace("2026-11-20-google-hairio", f"2026-11-20-{name}")
+            (folder / f"2026-11-20-{name}.md").write_text(text, encoding="utf-8")
+        # Every commit at the same second, every notice stating the same minute.
+        commit_notices(folder, "Published", when="2026-12-10T10:00:00+02:00")
+        return {path: entry_bytes(client.get(path).data) for path in FEEDS}
+
+    before = publish("first", "second")
+    after = publish("third")
+    for path in FEEDS:
+        assert {k: v for k, v in after[path].items() if k in before[path]} == before[path], path
+        assert len(after[path]) == 3
+        if path.endswith(".atom"):
+            stamps = {e.updated for e in feedparser.parse(client.get(path).data).entries}
+            assert len(stamps) == 3, stamps
