@@ -208,23 +208,26 @@ def events_of(versions: list[Version]) -> list[NewsEvent]:
         for lang in version.complete:
             if lang not in previous.complete and not any(e.id == f"{nid}/translation/{lang}" for e in events):
                 add(NewsKind.TRANSLATION, version.at, f"translation/{lang}", languages=(lang,))
-        if not added and version.cancelled == previous.cancelled:
-            corrected = _corrected_languages(previous, version)
+        # A cancellation withdrawn is a correction of the notice as a whole.
+        if not added and not (version.cancelled and not previous.cancelled):
+            corrected = _corrected_languages(previous, version, previous.cancelled and not version.cancelled)
             if corrected:
                 add(NewsKind.CORRECTION, version.at, f"correction/{stamp(version.at)}", languages=corrected)
         previous = version
     return events
 
 
-def _corrected_languages(before: Version, after: Version) -> tuple[str, ...]:
+def _corrected_languages(before: Version, after: Version, whole: bool = False) -> tuple[str, ...]:
     # A language counts once it was complete: filling in a pending translation is the translation's news.
     texts = {u[0]: u[3] for u in before.updates}
+    # An update removed or its time corrected changes the notice in every language.
+    whole = whole or not {u[0] for u in before.updates} <= {u[0] for u in after.updates}
     changed = []
     for lang in after.complete:
         if lang not in before.complete:
             continue
         index = after.languages.index(lang)
-        own = after.digest_of(lang) != before.digest_of(lang)
+        own = whole or after.digest_of(lang) != before.digest_of(lang)
         updates = any(
             key in texts and lang in before.languages and texts[key][before.languages.index(lang)] != digests[index]
             for key, _, _, digests in after.updates

@@ -122,3 +122,23 @@ def test_a_synced_folder_dates_each_version_by_the_commit_the_sync_recorded(tmp_
         at("2026-12-11T09:00+00:00"),
         "resolved",
     )
+
+
+def test_an_update_retimed_and_a_cancellation_withdrawn_are_corrections(tmp_path):
+    app = build_site(tmp_path)
+    folder = notices_folder(app)
+    commit_notices(folder, "Published", when="2026-12-10T10:00:00+02:00")
+    edit(folder / WILMA, "time: 2026-11-20 08:10", "time: 2026-11-20 08:15")
+    commit_notices(folder, "Time corrected", when="2026-12-10T11:00:00+02:00")
+    edit(folder / MAINTENANCE, "end: 2099-03-14 20:00\n", "end: 2099-03-14 20:00\ncancelled: true\n")
+    commit_notices(folder, "Cancelled", when="2026-12-10T12:00:00+02:00")
+    edit(folder / MAINTENANCE, "cancelled: true\n", "")
+    commit_notices(folder, "Not cancelled after all", when="2026-12-10T13:00:00+02:00")
+    assert news_of(app, "2026-11-20-wilma-hairio-jatkuu")[1:] == [
+        (NewsKind.CORRECTION, at("2026-12-10T11:00+02:00"), None, ("fi", "sv"))
+    ]
+    assert [kind for kind, *_ in news_of(app, "fixture-maintenance-2099")] == [
+        NewsKind.PUBLISHED,
+        NewsKind.CANCELLATION,
+        NewsKind.CORRECTION,
+    ]
