@@ -16,6 +16,7 @@ from mpass_status.notices import cli as notices_cli
 from mpass_status.notices.sync import from_settings
 from mpass_status.notify import cli as notify_cli
 from mpass_status.notify import routes as subscriptions
+from mpass_status.notify.alerts import start_background as start_alerts
 from mpass_status.notify.sender import start_background as start_sender
 from mpass_status.web import (
     assets,
@@ -82,8 +83,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if settings.probe_in_background and _serves_requests():
         start_background(config, runtime.results(app))
     if _serves_requests():
-        # The e-mail sender, when e-mail is offered: outbox rows are claimed, so several workers never send twice.
+        # The e-mail sender and the operator alerts, when set up (STATUS_SEND=0 leaves them to flask notify --watch):
+        # outbox rows are claimed and the alerts take an flock, so several workers never send twice.
         start_sender(app)
+        start_alerts(app)
     if settings.export_dir and _serves_requests():
         # The exporter renders on an app of its own, built from the same settings, without prober or export.
         own = {**(test_config or {}), "PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None}

@@ -161,6 +161,10 @@ SETTINGS = (
     Setting("SEND_IN_BACKGROUND", _flag, True, "STATUS_SEND"),
     # How long a sender holds the e-mails it took; a sender killed meanwhile leaves them to the next after this.
     Setting("MAIL_LEASE_SECONDS", _seconds, 300.0, "STATUS_MAIL_LEASE_SECONDS"),
+    # Operator alerts (mpass_status/notify/alerts.py): Apprise URLs separated by spaces or commas (json://…,
+    # mailto://…, msteams://…), and how often an alert that still holds is repeated.
+    Setting("ALERT_URLS", _optional(_text), None, "STATUS_ALERT_URLS"),
+    Setting("ALERT_REMINDER_SECONDS", _seconds, 3600.0, "STATUS_ALERT_REMINDER_SECONDS"),
 )
 
 
@@ -189,6 +193,8 @@ class Settings:
     mail_from: str | None = None
     send_in_background: bool = True
     mail_lease_seconds: float = 300.0
+    alert_urls: str | None = None
+    alert_reminder_seconds: float = 3600.0
 
 
 def defaults(root: Path) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""`flask notify`: one pass of the e-mail sender (expire, fan out, deliver), or `--watch` to run it as a service
-of its own beside a site started with STATUS_SEND=0."""
+"""`flask notify`: one pass of the e-mail sender (expire, fan out, deliver) and of the operator alerts, or
+`--watch` to run them as a service of their own beside a site started with STATUS_SEND=0."""
 
 import threading
 
@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from mpass_status.notify.alerts import alerter
 from mpass_status.notify.sender import Sender, store_of
 
 
@@ -17,20 +18,24 @@ def init_app(app: Flask) -> None:
     @click.option("--watch", "keep_watching", is_flag=True, help="Keep sending until interrupted.")
     @with_appcontext
     def notify_command(keep_watching):
-        """Sends the e-mails that are due to subscribers (or keeps sending with --watch)."""
-        store = store_of(app)
-        if store is None:
+        """Sends the e-mails that are due and alerts the operator (or keeps doing so with --watch)."""
+        store, alerts = store_of(app), alerter(app)
+        if store is None and alerts is None:
             raise click.ClickException(
-                "e-mail subscriptions are off: set STATUS_SMTP_URL and STATUS_MAIL_FROM (and keep the results in a"
-                " SQLite file)"
+                "nothing to send: set STATUS_SMTP_URL and STATUS_MAIL_FROM for e-mail, STATUS_ALERT_URLS for alerts"
+                " (and keep the results in a SQLite file)"
             )
-        sender = Sender(app, store)
+        sender = Sender(app, store) if store else None
         if not keep_watching:
-            accepted = sender.once()
-            click.echo(f"{accepted} e-mails handed to the SMTP server; {store.counts()}")
+            if sender:
+                click.echo(f"{sender.once()} e-mails handed to the SMTP server; {store.counts()}")
+            if alerts:
+                click.echo(f"{len(alerts.once())} changes told to the operator")
             return
         stop = threading.Event()
+        if alerts and sender:
+            threading.Thread(target=alerts.watch, args=(stop,), name="operator-alerts", daemon=True).start()
         try:
-            sender.watch(stop)
+            (sender or alerts).watch(stop)
         except KeyboardInterrupt:
             stop.set()
