@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import force_locale, gettext
 
 from mpass_status import runtime
+from mpass_status.web import check_incidents
 from mpass_status.web.addresses import absolute
 from mpass_status.web.copy_age import copy_age
 from mpass_status.web.dates import iso_instant
@@ -161,55 +162,66 @@ def _notice_json(notice, config, lang, components, now):
     return body
 
 
-def _checks_incident(config, live_now, lang, components) -> dict | None:
-    """Returns the fault the automatic checks see and no staff notice covers, as one unresolved incident.
+def _checks_incident(kept: dict, config, lang, components) -> dict:
+    """Returns an outage the automatic checks found (check_incidents.py) as an incident: under investigation
+    while it lasts, then resolved, with the update that detected it and the one that resolved it.
 
     Statuspage clients learn of an outage from incidents (an exporter reads non-operational components
-    without one as a minor outage), so a check-found outage is listed until the checks see it end. Its id
-    is the time it began, stable while it lasts.
+    without one as a minor outage), so a check-found outage is listed until the checks see it end, and
+    among all incidents after that. Its id is the time it began, stable while it lasts.
     """
-    failing = [c for c in live_now.components.values() if c.source == "checks" and c.state in ("down", "degraded")]
-    if not failing:
-        return None
     tz = config.timezone
-    began = min(c.since or c.evidence_time or live_now.time for c in failing)
-    latest = max(c.evidence_time or began for c in failing)
-    impact = (
-        "critical" if live_now.production_down else ("major" if any(c.state == "down" for c in failing) else "minor")
-    )
+    began, latest = datetime.fromisoformat(kept["began"]), datetime.fromisoformat(kept["latest"])
+    resolved = datetime.fromisoformat(kept["resolved"]) if kept["resolved"] else None
+    failing = {component for component, _, _ in kept["failing"]}
     with force_locale(lang):
-        name = gettext("The automatic checks find a fault")
-        body = "; ".join(
-            f"{component_label(config, c.component, lang)}: {reason_text(c.code, c.params)}" for c in failing
+        name = (
+            gettext("The automatic checks found a fault") if resolved else gettext("The automatic checks find a fault")
         )
-    incident_id = f"checks-{began.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        body = "; ".join(
+            f"{component_label(config, component, lang)}: {reason_text(code, params)}"
+            for component, code, params in kept["failing"]
+        )
+        ended = gettext("The automatic checks no longer find the fault.")
+
+    def update(stage, text, at, since=None):
+        return {
+            "id": f"{kept['id']}-{(since or at).astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            "status": stage,
+            "body": text,
+            "created_at": iso_instant(since or at, tz),
+            "updated_at": iso_instant(at, tz),
+            "display_at": iso_instant(since or at, tz),
+            "incident_id": kept["id"],
+        }
+
+    updates = [update("investigating", body, latest, began)]
+    if resolved:
+        updates.insert(0, update("resolved", ended, resolved))
     return {
-        "id": incident_id,
+        "id": kept["id"],
         "name": name,
-        "status": "investigating",
+        "status": "resolved" if resolved else "investigating",
         "created_at": iso_instant(began, tz),
-        "updated_at": iso_instant(latest, tz),
+        "updated_at": iso_instant(resolved or latest, tz),
         "monitoring_at": None,
-        "resolved_at": None,
+        "resolved_at": iso_instant(resolved, tz),
         "started_at": iso_instant(began, tz),
-        "impact": impact,
+        "impact": kept["impact"],
         "shortlink": absolute(config, "pages.front", lang=lang),
         "page_id": PAGE_ID,
-        "incident_updates": [
-            {
-                "id": f"{incident_id}-{latest.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-                "status": "investigating",
-                "body": body,
-                "created_at": iso_instant(latest, tz),
-                "updated_at": iso_instant(latest, tz),
-                "display_at": iso_instant(latest, tz),
-                "incident_id": incident_id,
-            }
-        ],
-        "components": [row for row in components if row["id"] in {c.component for c in failing}],
+        "incident_updates": updates,
+        "components": [row for row in components if row["id"] in failing],
         # Beyond Statuspage: who reports it.
         "mpass_source": "checks",
     }
+
+
+def _keep_checks_from(notices):
+    """Returns from when resolved check-found outages are listed: the oldest staff notice the feeds can still
+    carry (each of the newest entries is one of the newest notices), or None to keep them all."""
+    oldest = list(itertools.islice(notices, LIMIT))
+    return oldest[-1].published if len(oldest) == LIMIT else None
 
 
 def _summary(now):
@@ -230,8 +242,11 @@ def _build_summary(now, lang):
     updated = max((m for m in moments if m), default=None)
     components = _components(config, live_now, lang, updated)
 
-    found = _checks_incident(config, live_now, lang, components)
-    checks = [found] if found else []
+    kept = check_incidents.observe(check_incidents.record_path(runtime.results()), live_now, _keep_checks_from(notices))
+    now_fault = check_incidents.fault_of(live_now)
+    checks = [_checks_incident(k, config, lang, components) for k in kept if now_fault and k["id"] == now_fault["id"]]
+    # Newest first by when each began, the check-found outages of the past among the staff incidents.
+    past = [(datetime.fromisoformat(k["began"]), k) for k in kept if not now_fault or k["id"] != now_fault["id"]]
 
     def shown(kept):
         # Only the first LIMIT are rendered: an archive of thousands must not cost thousands of renders.
@@ -258,11 +273,24 @@ def _build_summary(now, lang):
         "scheduled_maintenances": shown(lambda n: n.id in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
         "status": status,
         # What the other endpoints list, built here once.
-        "_all_incidents": (checks + shown(lambda n: n.type == "incident"))[:LIMIT],
+        "_all_incidents": (checks + _merged(past, notices, config, lang, components, now))[:LIMIT],
         "_all_maintenances": shown(lambda n: n.id in maintenance),
         "_upcoming": shown(lambda n: n.id in maintenance and n.is_upcoming(now)),
         "_active": shown(lambda n: n.id in maintenance and n.is_ongoing(now)),
     }
+
+
+def _merged(past, notices, config, lang, components, now) -> list[dict]:
+    """Returns the staff incidents and the past check-found outages, newest first, the first LIMIT rendered."""
+    staff = itertools.islice((n for n in notices if n.type == "incident"), LIMIT)
+    dated = [(n.published, n) for n in staff] + past
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [
+        _notice_json(item, config, lang, components, now)
+        if not isinstance(item, dict)
+        else _checks_incident(item, config, lang, components)
+        for _, item in dated[:LIMIT]
+    ]
 
 
 def _public(body: dict) -> dict:
