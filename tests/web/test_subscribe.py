@@ -66,7 +66,7 @@ def test_the_page_explains_in_the_readers_language(client, lang, texts):
     for text in texts:
         assert text in html
     other = "sv" if lang == "fi" else "fi"
-    assert f'hreflang="{other}" href="/{other}/subscribe/"' in html
+    assert f'hreflang="{other}" href="{runtime.config(client.application).base_url}/{other}/subscribe/"' in html
     assert 'aria-current="page">' + ("Tilaa" if lang == "fi" else "Prenumerera") in html
 
 
