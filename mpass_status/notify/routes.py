@@ -16,10 +16,9 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from mpass_status import runtime
-from mpass_status.config.database import is_postgresql
 from mpass_status.notify.choices import BadChoice, clean_address, from_form
 from mpass_status.notify.sender import KEY
-from mpass_status.notify.store import Limited, SubscriptionStore
+from mpass_status.notify.store import Limited, SubscriptionStore, open_subscriptions
 from mpass_status.web.labels import component_label
 from mpass_status.web.language import language_blueprint
 
@@ -195,12 +194,12 @@ def _components() -> list[tuple[str, str]]:
 
 
 def init_app(app) -> None:
-    """Opens the subscription store when e-mail is offered (STATUS_SMTP_URL and STATUS_MAIL_FROM set, results in
-    a SQLite file), tells the templates whether it is, and registers the pages."""
+    """Opens the subscription store when e-mail is offered (STATUS_SMTP_URL and STATUS_MAIL_FROM set), tells the
+    templates whether it is, and registers the pages."""
     settings = runtime.settings(app)
     database = settings.database or runtime.config(app).probe.database
-    if settings.smtp_url and settings.mail_from and not is_postgresql(str(database)):
-        app.extensions[KEY] = SubscriptionStore(database)
+    if settings.smtp_url and settings.mail_from:
+        app.extensions[KEY] = open_subscriptions(str(database))
     app.jinja_env.globals.update(
         email_subscriptions=KEY in app.extensions, groups_offered=_groups_offered, components_offered=_components
     )

@@ -1,17 +1,15 @@
-"""Subscribers and their outbox in the results database (SQLite): one row per (subscriber, event), so a retry,
-a restart or a second sender never sends a news e-mail twice.
+"""Subscribers and their outbox in the results database (SQLite or PostgreSQL): one row per (subscriber, event),
+so a retry, a restart or a second sender never sends a news e-mail twice.
 
 Only the address, its choices, its language and the times of consent are kept about a person; the outbox row
 remembers what was sent to whom until it is pruned. Unsubscribing deletes the subscriber and its rows.
 """
 
 import secrets
-import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
+from mpass_status.config.database import is_postgresql
 from mpass_status.notify.choices import Choices
 
 # A sign-up not confirmed within this time is deleted, its link no longer confirms.
@@ -31,9 +29,12 @@ PER_CLIENT, PER_CLIENT_SECONDS = 10, 3600
 # this many rows at a time, so that it hands them all to SMTP well within its lease.
 LEASE_SECONDS, CLAIM_ROWS = 300.0, 20
 
+SEEN = "INSERT INTO news_seen (event, seen) VALUES (?, ?) ON CONFLICT DO NOTHING"
+QUEUE = "INSERT INTO outbox (subscriber, event, kind, notice, due) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+# {id} and {time} are each engine's: an id the database assigns, and seconds since the epoch to the microsecond.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscribers (
-    id INTEGER PRIMARY KEY,
+    id {id},
     address TEXT NOT NULL,
     address_key TEXT NOT NULL UNIQUE,
     lang TEXT NOT NULL,
@@ -41,29 +42,29 @@ CREATE TABLE IF NOT EXISTS subscribers (
     cadence TEXT NOT NULL,
     confirm_token TEXT UNIQUE,
     manage_token TEXT NOT NULL UNIQUE,
-    asked REAL NOT NULL,
-    confirmed REAL,
+    asked {time} NOT NULL,
+    confirmed {time},
     failures INTEGER NOT NULL DEFAULT 0,
     stopped TEXT,
-    stopped_at REAL
+    stopped_at {time}
 );
 CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY,
-    subscriber INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    id {id},
+    subscriber BIGINT NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
     event TEXT NOT NULL,
     kind TEXT NOT NULL,
     notice TEXT NOT NULL DEFAULT '',
     payload TEXT NOT NULL DEFAULT '',
-    due REAL NOT NULL,
+    due {time} NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    claimed_until REAL NOT NULL DEFAULT 0,
-    sent REAL,
+    claimed_until {time} NOT NULL DEFAULT 0,
+    sent {time},
     failed TEXT,
     UNIQUE (subscriber, event)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due) WHERE sent IS NULL AND failed IS NULL;
-CREATE TABLE IF NOT EXISTS news_seen (event TEXT PRIMARY KEY, seen REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS signups (who TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS news_seen (event TEXT PRIMARY KEY, seen {time} NOT NULL);
+CREATE TABLE IF NOT EXISTS signups (who TEXT NOT NULL, at {time} NOT NULL);
 CREATE INDEX IF NOT EXISTS signups_who ON signups (who, at);
 """
 
@@ -122,30 +123,15 @@ def _subscriber(row) -> Subscriber:
 
 
 class SubscriptionStore:
-    """The subscribers and the outbox in one SQLite file; every operation opens its own connection."""
+    """The subscribers and the outbox; an engine gives _connect(), a transaction whose execute and executemany
+    take `?` placeholders and whose rows are read by name and by position, and LOCK_ROWS."""
 
-    def __init__(self, path):
-        self.path = Path(path)
-        self._ready = False
+    # What claim() adds to its SELECT so that concurrent senders skip each other's rows (PostgreSQL); SQLite's
+    # one writer at a time needs nothing.
+    LOCK_ROWS = ""
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA busy_timeout = 10000")
-            if not self._ready:
-                db.executescript(SCHEMA)
-                self._ready = True
-            # IMMEDIATE: a read followed by a write never meets another writer in between.
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _connect(self):
+        raise NotImplementedError
 
     # Sign-up and consent.
 
@@ -257,28 +243,23 @@ class SubscriptionStore:
         """Queues item for every confirmed, unstopped subscriber wants(choices) accepts, and marks it seen, in
         one transaction; returns how many rows it queued (0 when it was seen already)."""
         with self._connect() as db:
-            if (
-                db.execute("INSERT OR IGNORE INTO news_seen (event, seen) VALUES (?, ?)", (item.event, now)).rowcount
-                == 0
-            ):
+            if db.execute(SEEN, (item.event, now)).rowcount == 0:
                 return 0
             rows = db.execute(
                 "SELECT id, choices, cadence FROM subscribers WHERE confirmed IS NOT NULL AND stopped IS NULL"
-            )
+            ).fetchall()
             queued = [
                 (row["id"], item.event, item.kind, item.notice, due_of(choices.cadence, now))
                 for row in rows
                 if wants(choices := Choices.load(row["choices"], row["cadence"]))
             ]
-            db.executemany(
-                "INSERT OR IGNORE INTO outbox (subscriber, event, kind, notice, due) VALUES (?, ?, ?, ?, ?)", queued
-            )
+            db.executemany(QUEUE, queued)
             return len(queued)
 
     def mark_seen(self, events: Iterable[str], now: float) -> None:
         """Marks events as heard of without telling anyone (the news already there when e-mail starts)."""
         with self._connect() as db:
-            db.executemany("INSERT OR IGNORE INTO news_seen (event, seen) VALUES (?, ?)", ((e, now) for e in events))
+            db.executemany(SEEN, ((e, now) for e in events))
 
     def claim(self, now: float, limit: int = CLAIM_ROWS, lease: float = LEASE_SECONDS) -> list[Mail]:
         """Takes up to limit rows that are due, for lease seconds: no other sender takes them meanwhile."""
@@ -288,7 +269,7 @@ class SubscriptionStore:
                 for row in db.execute(
                     "SELECT outbox.id FROM outbox JOIN subscribers ON subscribers.id = outbox.subscriber"
                     " WHERE sent IS NULL AND failed IS NULL AND due <= ? AND claimed_until <= ?"
-                    " AND subscribers.stopped IS NULL ORDER BY due, outbox.id LIMIT ?",
+                    " AND subscribers.stopped IS NULL ORDER BY due, outbox.id LIMIT ?" + self.LOCK_ROWS,
                     (now, now, limit),
                 )
             ]
@@ -363,3 +344,14 @@ class SubscriptionStore:
         with self._connect() as db:
             row = db.execute("SELECT stopped FROM subscribers WHERE address_key = ?", (address.lower(),)).fetchone()
         return row[0] if row else None
+
+
+def open_subscriptions(target: str) -> SubscriptionStore:
+    """Returns the store in the results database target names: a postgresql:// URL or a SQLite file's path."""
+    if is_postgresql(target):
+        from mpass_status.notify.store_postgres import PostgresSubscriptions
+
+        return PostgresSubscriptions(target)
+    from mpass_status.notify.store_sqlite import SQLiteSubscriptions
+
+    return SQLiteSubscriptions(target)

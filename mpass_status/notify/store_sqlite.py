@@ -1,0 +1,36 @@
+"""The subscription store in a SQLite file: one machine's senders, one writer at a time."""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+from mpass_status.notify.store import SCHEMA, SubscriptionStore
+
+
+class SQLiteSubscriptions(SubscriptionStore):
+    """Subscribers and outbox in the results file; every operation opens its own connection."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._ready = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as db:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA busy_timeout = 10000")
+            if not self._ready:
+                db.executescript(SCHEMA.format(id="INTEGER PRIMARY KEY", time="REAL"))
+                self._ready = True
+            # IMMEDIATE: a read followed by a write never meets another writer in between, and a claim's rows
+            # are no other sender's.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
