@@ -4,7 +4,11 @@ one-click unsubscription and a link to manage the subscription."""
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formatdate, parseaddr
 
 from flask import Flask, g, render_template, url_for
@@ -14,7 +18,7 @@ from markupsafe import escape
 from mpass_status import runtime
 from mpass_status.notices.model import Notice
 from mpass_status.notices.news import NewsKind
-from mpass_status.notify.store import Mail, Subscriber
+from mpass_status.notify.store import Mail
 from mpass_status.web.labels import STAGE_LABELS, TYPE_LABELS, cancelled_title, component_label
 
 
@@ -78,25 +82,20 @@ def _item(mail: Mail, notice: Notice, lang: str) -> Item:
     )
 
 
-def _links(subscriber: Subscriber) -> dict[str, str]:
-    base = runtime.config().base_url
-    return {
-        "manage": base + url_for("notify.manage", lang=subscriber.lang, token=subscriber.manage_token),
-        "unsubscribe": base + url_for("notify.unsubscribe", lang=subscriber.lang, token=subscriber.manage_token),
-    }
-
-
-def _message(sender: str, to: str, subject: str, text: str, html: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
+def _message(sender: str, to: str, subject: str, text: str, html: str) -> Message:
+    # email.mime with the compat32 policy: the modern EmailMessage parses every header it is given again, which
+    # took most of a sender's time at 100,000 e-mails.
+    message = MIMEMultipart("alternative", policy=UNFOLDED)
+    message["From"], message["To"] = sender, to
+    message["Subject"] = Header(subject, "utf-8").encode() if not subject.isascii() else subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message
 
 
-def confirmation(app: Flask, mail: Mail) -> EmailMessage:
+def confirmation(app: Flask, mail: Mail) -> Message:
     """Returns the e-mail asking a new subscriber to confirm, with the link to the confirmation page."""
     subscriber, sender = mail.subscriber, runtime.settings(app).mail_from
     with _in_language(app, subscriber.lang):
@@ -113,36 +112,65 @@ def confirmation(app: Flask, mail: Mail) -> EmailMessage:
     return message
 
 
-def news(app: Flask, mails: list[Mail]) -> EmailMessage | None:
+# Headers written whole: compat32 would fold List-Unsubscribe's long address onto a line of its own, which some
+# programs then read with a leading space. Every header here is far shorter than SMTP's 998 characters.
+UNFOLDED = compat32.clone(max_line_length=None)
+# Stands for a subscriber's management token in a rendered e-mail (the same length and alphabet as one).
+TOKEN_MARK = "T" * 43
+# Rendered e-mails by (notices version, events, language): a fan-out renders each once, not once a subscriber.
+_rendered: dict[tuple, tuple[str, str, str, str, str] | None] = {}
+
+
+def _render_news(app: Flask, mails: list[Mail], lang: str) -> tuple[str, str, str, str, str] | None:
+    """Returns subject, text, HTML, the thread's notice id and the unsubscription address of mails in lang, its
+    links holding TOKEN_MARK."""
+    notices = runtime.notices(app)
+    key = (notices.version, tuple((m.event, m.kind, m.notice) for m in mails), lang)
+    if key in _rendered:
+        return _rendered[key]
+    with _in_language(app, lang):
+        items = [_item(m, notices.by_id[m.notice], lang) for m in mails if m.notice in notices.by_id]
+        found = None
+        if items:
+            base = runtime.config().base_url
+            links = {
+                "manage": base + url_for("notify.manage", lang=lang, token=TOKEN_MARK),
+                "unsubscribe": base + url_for("notify.unsubscribe", lang=lang, token=TOKEN_MARK),
+            }
+            subject = items[0].subject if len(items) == 1 else gettext("MPASSid notices of the day")
+            values = {"items": items, "links": links, "digest": len(items) > 1}
+            text = render_template("notify/mail/news.txt", **values)
+            html = render_template("notify/mail/news.html", **values)
+            found = (subject, text, html, items[0].notice.id if len(items) == 1 else "", links["unsubscribe"])
+    if len(_rendered) > 256:
+        _rendered.clear()
+    _rendered[key] = found
+    return found
+
+
+def news(app: Flask, mails: list[Mail]) -> Message | None:
     """Returns one e-mail of the news in mails (all for one subscriber: one event, or a day's digest), or None
     when none of their notices is still published."""
     subscriber, sender = mails[0].subscriber, runtime.settings(app).mail_from
     domain = _domain(sender)
-    by_id = runtime.notices(app).by_id
-    with _in_language(app, subscriber.lang):
-        items = [_item(m, by_id[m.notice], subscriber.lang) for m in mails if m.notice in by_id]
-        if not items:
-            return None
-        links = _links(subscriber)
-        subject = items[0].subject if len(items) == 1 else gettext("MPASSid notices of the day")
-        values = {"items": items, "links": links, "digest": len(items) > 1}
-        message = _message(
-            sender,
-            subscriber.address,
-            subject,
-            render_template("notify/mail/news.txt", **values),
-            render_template("notify/mail/news.html", **values),
-        )
+    rendered = _render_news(app, mails, subscriber.lang)
+    if rendered is None:
+        return None
+    subject, text, html, thread, unsubscribe = rendered
+    token = subscriber.manage_token
+    message = _message(
+        sender, subscriber.address, subject, text.replace(TOKEN_MARK, token), html.replace(TOKEN_MARK, token)
+    )
     message["Message-ID"] = _message_id(*(m.event for m in mails), subscriber.id, domain=domain)
-    if len(items) == 1:
+    if thread:
         # Every e-mail about one notice answers the thread's root, the notice's first: mail programs group them.
-        root = _message_id("thread", items[0].notice.id, subscriber.id, domain=domain)
+        root = _message_id("thread", thread, subscriber.id, domain=domain)
         if mails[0].kind == NewsKind.PUBLISHED:
             message.replace_header("Message-ID", root)
         else:
             message["In-Reply-To"] = message["References"] = root
     message["List-Id"] = f"MPASSid notices <notices.{domain}>"
-    message["List-Unsubscribe"] = f"<{links['unsubscribe']}>"
+    message["List-Unsubscribe"] = f"<{unsubscribe.replace(TOKEN_MARK, token)}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 

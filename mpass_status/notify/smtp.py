@@ -4,7 +4,7 @@
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from urllib.parse import unquote, urlsplit
 
 TIMEOUT_SECONDS = 30.0
@@ -64,7 +64,7 @@ class Connection:
             smtp.login(target.user, target.password or "")
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Hands one e-mail to the server; raises Temporary or Permanent. A connection the server closed since
         the last e-mail is opened again once."""
         for attempt in (1, 2):
