@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# `make demo`'s stand-in SMTP server: the e-mails the demo sends are caught in instance/demo-mail (a Maildir).
+MAIL_PORT ?= 8025
 # `make run` probes the broker from inside the site unless STATUS_PROBE=0 is given.
 STATUS_PROBE ?= 1
 FLASK := $(BIN)/flask --app app
@@ -51,10 +53,11 @@ probe: setup
 demo: setup
 	mkdir -p instance && rm -f instance/demo-status.toml
 	$(BIN)/python -m mpass_status.standin --write-config instance/demo-status.toml \
-	    --database $(CURDIR)/instance/demo.sqlite3 & broker=$$!; \
+	    --database $(CURDIR)/instance/demo.sqlite3 --mail-dir instance/demo-mail --mail-port $(MAIL_PORT) & broker=$$!; \
 	trap "kill $$broker 2>/dev/null || true" EXIT INT TERM; \
 	while [ ! -f instance/demo-status.toml ]; do sleep 0.2; done; \
 	STATUS_CONFIG=instance/demo-status.toml STATUS_DATABASE=$(CURDIR)/instance/demo.sqlite3 STATUS_PROBE=1 \
+	    STATUS_SMTP_URL=smtp://127.0.0.1:$(MAIL_PORT) STATUS_MAIL_FROM="MPASSid demo <status@demo.invalid>" \
 	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev system-packages
@@ -109,6 +112,7 @@ bench: setup
 	command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	    (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.mail_fanout
 
 lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

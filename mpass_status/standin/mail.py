@@ -32,6 +32,9 @@ class MailSink:
         self.port = self._server.sockets[0].getsockname()[1]
         started.set()
         self._loop.run_forever()
+        self._server.close()
+        self._loop.run_until_complete(self._server.wait_closed())
+        self._loop.close()
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         def say(line: str) -> None:
@@ -53,8 +56,9 @@ class MailSink:
                 elif verb == b"DATA":
                     say("354 End with <CRLF>.<CRLF>")
                     await writer.drain()
-                    data = await reader.readuntil(b"\r\n.\r\n")
-                    self._keep(data[:-5].replace(b"\r\n..", b"\r\n."), recipients)
+                    # The final line's CRLF is the message's own; a line's leading dot was doubled (RFC 5321 4.5.2).
+                    data = b"\r\n" + (await reader.readuntil(b"\r\n.\r\n"))[:-3]
+                    self._keep(data.replace(b"\r\n..", b"\r\n.")[2:], recipients)
                     say("250 Message accepted")
                 elif verb == b"QUIT":
                     say("221 Bye")
@@ -76,6 +80,5 @@ class MailSink:
 
     def stop(self) -> None:
         """Stops the server."""
-        self._loop.call_soon_threadsafe(self._server.close)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
