@@ -45,7 +45,7 @@ class Headline:
     cause: str | None = None
 
 
-def test_parts(config: SiteConfig) -> set[str]:
+def only_in_test(config: SiteConfig) -> set[str]:
     """Returns the components checked only in the test environment."""
     tested = {c for check in config.checks if check.environment == "test" for c in check.components}
     used = {c for check in config.checks if check.environment != "test" for c in check.components}
@@ -62,14 +62,14 @@ def _scope(config: SiteConfig, troubled: set[str]) -> tuple[str, str | None]:
     broker = production_parts(config)
     if broker and broker <= troubled:
         return "all", None
-    if troubled & broker:
-        protocols = {_protocol(config, c) for c in troubled & broker}
+    if troubled <= broker:
+        protocols = {_protocol(config, c) for c in troubled}
         if len(protocols) == 1 and None not in protocols:
             return "protocol", protocols.pop()
         return "parts", None
     if troubled <= config.login_methods():
         return "methods", None
-    if troubled <= test_parts(config):
+    if troubled <= only_in_test(config):
         return "test", None
     return "parts", None
 
@@ -111,15 +111,16 @@ def headline(config: SiteConfig, live: LiveStatus, notices) -> Headline:
     # The parts readers log in through in production, outside the scope.
     used = production_parts(config) | config.login_methods()
     others_work = all(live.components[c].state == State.OPERATIONAL for c in used - troubled if c in live.components)
-    if staff and scope in ("all", "protocol"):
-        fault = "mpass"
-    elif staff:
-        fault = "staff"
-    elif state in (State.DOWN, State.DISRUPTED, State.DEGRADED):
-        # The checks reached their reference addresses (else the state would be unknown): the fault is MPASSid's.
-        fault = "mpass"
-    else:
+    if state == State.MAINTENANCE:
+        # Planned work is nobody's fault; its notice tells when it ends.
         fault = None
+    elif staff and scope not in ("all", "protocol"):
+        # A login method's fault may lie with its provider: staff know of it all the same.
+        fault = "staff"
+    else:
+        # Staff place it in the broker, or the checks failed while their reference addresses answered (else
+        # the state would be unknown): the fault is MPASSid's.
+        fault = "mpass"
     until = notice.end.at if state == State.MAINTENANCE and notice is not None and notice.end else None
     return Headline(
         state,

@@ -191,3 +191,17 @@ def test_without_results_the_headline_says_unknown_and_claims_no_fault(standin_s
     assert fi.startswith("Tilanne ei ole tiedossa: automaattisilla tarkistuksilla ei ole tuoreita tuloksia")
     assert sv.startswith("Läget är okänt:")
     assert "Vika on" not in fi and IT_SUPPORT["fi"] not in fi and "Felet ligger" not in sv
+
+
+def test_several_login_methods_are_named_as_the_languages_join_them(site):
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    write_incident(notices_folder(site), "2026-12-05-kaksi", "incident", "down", "wilma, entra-id", start)
+    fi, sv = first_lines(site, "fi"), first_lines(site, "sv")
+    # Finnish sets the hyphen apart after a name of several words; Swedish does not.
+    assert fi.startswith(
+        "Kirjautuminen Wilma- ja Microsoft Entra ID -tunnuksilla ei onnistu; muut kirjautumistavat toimivat."
+    )
+    assert sv.startswith(
+        "Det går inte att logga in med Wilma- och Microsoft Entra ID-användarkoder; övriga inloggningssätt fungerar."
+    )
+    assert fi.count(f"Alkaen {clock(site, start, 'fi')}.") == 1
