@@ -97,6 +97,48 @@ def test_no_horizontal_scroll_at_320_px(browser, base_url, path):
     assert width <= 320, f"{path} is {width} px wide at a 320 px viewport"
 
 
+# Each <time> as the lines it takes, and every line box that begins with a dash (a range broken before it).
+LINE_BREAKS = """() => {
+  const split = [...document.querySelectorAll('main time')]
+    .filter(t => new Set([...t.getClientRects()].map(r => Math.round(r.top))).size > 1)
+    .map(t => t.textContent);
+  const dashFirst = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let at = node.data.indexOf('–'); at >= 0; at = node.data.indexOf('–', at + 1)) {
+      const dash = document.createRange();
+      dash.setStart(node, at); dash.setEnd(node, at + 1);
+      // What stands before the dash on the page: the text before it, else the element before its text.
+      let before = null;
+      const text = node.data.slice(0, at).trimEnd();
+      if (text.length) {
+        const range = document.createRange();
+        range.setStart(node, text.length - 1); range.setEnd(node, text.length);
+        before = range.getBoundingClientRect();
+      } else if (node.previousSibling && node.previousSibling.getClientRects) {
+        const rects = node.previousSibling.getClientRects();
+        before = rects.length ? rects[rects.length - 1] : null;
+      }
+      if (before && dash.getBoundingClientRect().top > before.top + 2) dashFirst.push(node.data.trim().slice(0, 40));
+    }
+  }
+  return {split, dashFirst};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/fi/", "/sv/", "/fi/archive/", "/sv/archive/", "/fi/components/wilma/"])
+def test_at_375_px_no_date_breaks_inside_and_no_range_breaks_before_its_dash(browser, base_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto(base_url + path)
+    found = page.evaluate(LINE_BREAKS)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert found["split"] == [], f"dates broken across lines on {path}: {found['split']}"
+    assert found["dashFirst"] == [], f"a line starts with a dash on {path}: {found['dashFirst']}"
+    assert width <= 375, f"{path} is {width} px wide"
+
+
 def test_page_is_readable_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
