@@ -165,6 +165,8 @@ SETTINGS = (
     # mailto://…, msteams://…), and how often an alert that still holds is repeated.
     Setting("ALERT_URLS", _optional(_text), None, "STATUS_ALERT_URLS"),
     Setting("ALERT_REMINDER_SECONDS", _seconds, 3600.0, "STATUS_ALERT_REMINDER_SECONDS"),
+    # Where a drafted incident notice is written when production is found down; None: instance/drafts.
+    Setting("DRAFTS_DIR", _optional(_path), None, "STATUS_DRAFTS"),
 )
 
 
@@ -195,6 +197,7 @@ class Settings:
     mail_lease_seconds: float = 300.0
     alert_urls: str | None = None
     alert_reminder_seconds: float = 3600.0
+    drafts_dir: Path | None = None
 
 
 def defaults(root: Path) -> dict[str, Any]:

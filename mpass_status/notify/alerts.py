@@ -7,19 +7,23 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import apprise
-from flask import Flask
+from babel.lists import format_list
+from flask import Flask, render_template
+from flask_babel import force_locale
 
 from mpass_status import runtime
 from mpass_status.checks.store.sqlite_lock import FileLock
 from mpass_status.config.database import is_postgresql
+from mpass_status.files import write_atomically
 from mpass_status.notify.alert_state import AlertState
+from mpass_status.status.evaluate import production_parts
 from mpass_status.status.states import State
-from mpass_status.web.labels import component_label
+from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,9 @@ class Change:
     name: str
     reason: str
     since: datetime | None
+    # The checks' reason code and values, for the drafted notice's sentence in Finnish and Swedish.
+    code: str = ""
+    params: dict = field(default_factory=dict, compare=False)
 
 
 def changes(status, told: dict[str, tuple[str, float]], now: float, reminder: float, names: dict) -> list[Change]:
@@ -49,7 +56,7 @@ def changes(status, told: dict[str, tuple[str, float]], now: float, reminder: fl
         muted = found_status.source == "staff" and found_status.state == State.MAINTENANCE
         before = told.get(component)
         verdict = found_status.checks or found_status
-        line = (names.get(component, component), verdict.reason, verdict.since)
+        line = (names.get(component, component), verdict.reason, verdict.since, verdict.code, verdict.params)
         if checks in TROUBLE and not muted:
             if before is None or before[0] != checks:
                 found.append(Change(component, checks, "new", *line))
@@ -109,6 +116,9 @@ class Alerter:
         if not found:
             return []
         title, body = message(found)
+        draft = write_draft(self.app, found, now)
+        if draft:
+            body += f"\n\nA drafted incident notice for the staff to check and publish: {draft}"
         if not self.providers.notify(title=title, body=body):
             log.warning("operator alert not accepted by every provider; trying again next pass: %s", title)
             return []
@@ -123,6 +133,33 @@ class Alerter:
             except Exception:  # an alert pass that fails must not end the alerts; the next one tries again
                 log.exception("operator alert pass failed")
             stop.wait(POLL_SECONDS)
+
+
+def write_draft(app: Flask, found: list[Change], now: float) -> Path | None:
+    """Writes a bilingual incident draft into STATUS_DRAFTS (instance/drafts) when production has newly gone down
+    (the broker itself, not only a login method); returns its path, or None when there is nothing to draft."""
+    config = runtime.config(app)
+    down = [c for c in found if c.kind == "new" and c.state == State.DOWN and c.component in production_parts(config)]
+    if not down:
+        return None
+    at = datetime.fromtimestamp(now, config.timezone)
+    values = {"found": f"{datetime.fromtimestamp(now, UTC):%Y-%m-%d %H:%M}", "start": f"{at:%Y-%m-%d %H:%M}"}
+    values["affected"] = [c.component for c in down]
+    with app.test_request_context("/", base_url=config.base_url):
+        for lang in ("fi", "sv"):
+            with force_locale(lang):
+                values.setdefault("parts", {})[lang] = format_list(
+                    [component_label(config, c.component, lang) for c in down], locale=lang
+                )
+                values.setdefault("reasons", {})[lang] = "; ".join(
+                    dict.fromkeys(reason_text(c.code, c.params) for c in down)
+                )
+        text = render_template("notify/draft.md", **values)
+    folder = runtime.settings(app).drafts_dir or Path(app.instance_path) / "drafts"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{at:%Y-%m-%d-%H%M}-tuotannon-hairio.md"
+    write_atomically(path, text.encode())
+    return path
 
 
 def alerter(app: Flask) -> Alerter | None:

@@ -6,12 +6,14 @@ import json
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
+from mpass_status.notices.parser import parse_notice
 from mpass_status.notify.alerts import alerter
 from mpass_status.status.states import State
 from mpass_status.web.live import live_status
@@ -55,8 +57,14 @@ def receiver():
 
 
 @pytest.fixture
-def site(make_site, standin_config, receiver):
-    return make_site(None, STATUS_CONFIG=str(standin_config.path), ALERT_URLS=receiver.url, SEND_IN_BACKGROUND=False)
+def site(make_site, standin_config, receiver, tmp_path):
+    return make_site(
+        None,
+        STATUS_CONFIG=str(standin_config.path),
+        ALERT_URLS=receiver.url,
+        SEND_IN_BACKGROUND=False,
+        DRAFTS_DIR=str(tmp_path / "drafts"),
+    )
 
 
 def rounds_until(app, component: str, state: State, most: int = 10):
@@ -134,3 +142,17 @@ def test_no_alert_while_a_maintenance_notice_covers_the_component(site, broker, 
     production = {c.id for c in runtime.config(site).components if c.group == "production"}
     assert [c for c in alerter(site).once() if c.component in production] == []
     assert all("(tuotanto)" not in body["message"] for body in receiver.bodies)
+
+
+def test_production_down_drafts_a_bilingual_incident_notice_the_alert_links_to(site, broker, receiver):
+    broker.set_fault("discovery", "500")
+    rounds_until(site, "prod-oidc", State.DOWN)
+    assert alerter(site).once()
+    message = receiver.bodies[-1]["message"]
+    draft = Path(message.rpartition("check and publish: ")[2].strip())
+    assert draft.parent == runtime.settings(site).drafts_dir and draft.is_file()
+    notice, problems = parse_notice(draft, runtime.config(site))
+    assert problems == [] and notice.type == "incident" and "prod-oidc" in notice.affected
+    update = notice.updates[0]
+    assert "ei toimi" in update.text["fi"] and "inte fungerar" in update.text["sv"]
+    assert "OpenID Connect -rajapinta (tuotanto)" in update.text["fi"]
