@@ -165,4 +165,4 @@ def test_refresh_replaces_the_status_and_announces_a_change(browser, tmp_path):
         page.wait_for_function("document.getElementById('refresh-status').textContent.length > 0", timeout=5000)
         announced = page.locator("#refresh-status").text_content()
         context.close()
-    assert "Kirjautuminen epäonnistuu osalla käyttäjistä" in announced
+    assert "Kirjautuminen Wilma-tunnuksilla epäonnistuu osalla käyttäjistä" in announced
