@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from mpass_status import runtime
 from mpass_status.notify.choices import BadChoice, clean_address, from_form
 from mpass_status.notify.sender import KEY
-from mpass_status.notify.store import Limited, SubscriptionStore, open_subscriptions
+from mpass_status.notify.store import Limited, SubscriptionStore
+from mpass_status.notify.stores import open_subscriptions
 from mpass_status.web.labels import component_label
 from mpass_status.web.language import language_blueprint
 

@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mpass_status.config.database import is_postgresql
 from mpass_status.notify.choices import Choices
 
 # A sign-up not confirmed within this time is deleted, its link no longer confirms.
@@ -345,13 +344,3 @@ class SubscriptionStore:
             row = db.execute("SELECT stopped FROM subscribers WHERE address_key = ?", (address.lower(),)).fetchone()
         return row[0] if row else None
 
-
-def open_subscriptions(target: str) -> SubscriptionStore:
-    """Returns the store in the results database target names: a postgresql:// URL or a SQLite file's path."""
-    if is_postgresql(target):
-        from mpass_status.notify.store_postgres import PostgresSubscriptions
-
-        return PostgresSubscriptions(target)
-    from mpass_status.notify.store_sqlite import SQLiteSubscriptions
-
-    return SQLiteSubscriptions(target)

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from mpass_status.notify.choices import Cadence, Choices
-from mpass_status.notify.store import NewsItem, open_subscriptions
+from mpass_status.notify.store import NewsItem
+from mpass_status.notify.stores import open_subscriptions
 
 
 @pytest.fixture
