@@ -40,7 +40,7 @@ class AppState:
         self.freshness = Freshness(
             lambda: self.notices.current().version,
             # Results the prober could not store yet change the answers too (checks/unsaved.py).
-            lambda: (self.results.last_round_time(), unsaved.version(self.results.unsaved_path)),
+            lambda: unsaved.stamped(self.results.last_round_time(), self.results.unsaved_path),
             self.settings.status_version_seconds,
         )
         self.memo = PerSecond(self.freshness)

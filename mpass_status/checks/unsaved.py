@@ -55,12 +55,13 @@ def clear(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def version(path: Path | None) -> int:
-    """Returns what changes whenever the file at path does (0 when there is none): rendered pages go stale."""
+def stamped(last_round: datetime | None, path: Path | None):
+    """Returns the newest stored round's time, with the file's change time when there is a file at path: what
+    the freshness clocks compare, so rendered pages go stale whenever either changes."""
     try:
-        return path.stat().st_mtime_ns if path is not None else 0
+        return f"{last_round} {path.stat().st_mtime_ns}" if path is not None else last_round
     except OSError:
-        return 0
+        return last_round
 
 
 def read(path: Path | None) -> list[CheckResult]:
