@@ -56,7 +56,8 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
         # the broker's outage and not the site's own network.
         assert {states(summary)[c] for c in TEST} == {"operational"}
         assert summary["status"]["indicator"] == "critical"
-        assert "Kirjautuminen ei onnistu" in answer(base + "/fi/")[1].decode()
+        front = answer(base + "/fi/")[1].decode()
+        assert "Kirjautuminen MPASSid:llä ei onnistu" in front and "Vika on MPASSid:ssä" in front
         assert answer(base + "/readyz")[0] == 200
         # Three failures at retry_interval (1 s) after the first one, with 2-second intervals.
         assert took < 10, took

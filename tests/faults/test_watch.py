@@ -47,8 +47,10 @@ def test_both_environments_refusing_while_the_references_answer_is_down_everywhe
         took = time.monotonic() - started
     body = summary_of(client)
     assert body["status"]["indicator"] == "critical" and took < 15
-    assert "Kirjautuminen ei onnistu" in client.get("/fi/").get_data(as_text=True)
-    assert "Inloggningen misslyckas" in client.get("/sv/").get_data(as_text=True)
+    # Both environments down: the headline names MPASSid itself and places the fault there.
+    finnish, swedish = (client.get(f"/{lang}/").get_data(as_text=True) for lang in ("fi", "sv"))
+    assert "Kirjautuminen MPASSid:llä ei onnistu" in finnish and "Vika on MPASSid:ssä" in finnish
+    assert "Det går inte att logga in med MPASSid" in swedish
 
 
 def test_nothing_answering_not_even_the_references_is_unknown_and_says_why_everywhere(
