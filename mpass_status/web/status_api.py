@@ -3,14 +3,15 @@
 import itertools
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
+from markupsafe import Markup
 
 from mpass_status import runtime
 from mpass_status.web import check_incidents
 from mpass_status.web.addresses import absolute
 from mpass_status.web.copy_age import copy_age
-from mpass_status.web.dates import iso_instant
+from mpass_status.web.dates import iso_instant, iso_moment
 from mpass_status.web.labels import component_label, reason_text
 from mpass_status.web.live import live_status
 
@@ -120,6 +121,26 @@ def _components(config, live_now, lang, updated):
     return rows
 
 
+# The notice's time as its page writes it, from the page's own macro.
+_PERIOD = '{% from "_notices.html" import span with context %}{{ span(notice) }}'
+
+
+def _when(moment, tz) -> str | None:
+    # A day the record gives without a clock time stays a date ("2020-10-26"), never an invented midnight.
+    if moment is None:
+        return None
+    return iso_instant(moment.at, tz) if moment.has_time else iso_moment(moment)
+
+
+def _period(notice, lang) -> str | None:
+    """Returns the notice's time as its page reads ("26.10.2020 aamusta; ohi viimeistään 27.10.2020"), as text."""
+    if not notice.start:
+        return None
+    with force_locale(lang):
+        html = current_app.jinja_env.from_string(_PERIOD).render(notice=notice, lang=lang)
+    return Markup(html).striptags()
+
+
 def _notice_json(notice, config, lang, components, now):
     tz = config.timezone
     updates = sorted(notice.updates, key=lambda u: u.time.at, reverse=True)
@@ -127,18 +148,25 @@ def _notice_json(notice, config, lang, components, now):
         status = "in_progress" if notice.is_ongoing(now) else "scheduled"
     else:
         status = updates[0].stage if updates else "investigating"
-    start = notice.start_at
-    first = {stage: min(u.time.at for u in updates if u.stage == stage) for stage in {u.stage for u in updates}}
+    first = {}
+    for u in reversed(updates):
+        first.setdefault(u.stage, u.time)
     resolved = first.get("resolved") or first.get("completed")
+    note = notice.text("editor_note", lang).value
     body = {
         "id": notice.id,
         "name": notice.text("title", lang).value,
         "status": status,
-        "created_at": iso_instant(notice.published, tz),
-        "updated_at": iso_instant(notice.updated, tz),
-        "monitoring_at": iso_instant(first.get("monitoring"), tz),
-        "resolved_at": iso_instant(resolved, tz),
-        "started_at": iso_instant(start, tz),
+        "created_at": _when(notice.published_moment, tz),
+        "updated_at": _when(updates[0].time, tz) if updates else _when(notice.published_moment, tz),
+        "monitoring_at": _when(first.get("monitoring"), tz),
+        "resolved_at": _when(resolved, tz),
+        "started_at": _when(notice.start, tz),
+        # Beyond Statuspage's fields: the time as the page writes it (a part of a day, an end known only as
+        # "over by" a day), the day by which it was over when that is all the record gives, and the editors' note.
+        "mpass_period": _period(notice, lang),
+        "mpass_ended_by": notice.end.at.date().isoformat() if notice.end and notice.end.by else None,
+        "mpass_editor_note": note or None,
         "impact": "maintenance" if notice.type == "maintenance" else IMPACT.get(notice.severity, "none"),
         "shortlink": absolute(config, "pages.notice", lang=lang, slug=notice.slug),
         "page_id": PAGE_ID,
@@ -148,9 +176,9 @@ def _notice_json(notice, config, lang, components, now):
                 "id": f"{notice.id}-{u.stamp}",
                 "status": u.stage,
                 "body": notice.update_text(u, lang).value,
-                "created_at": iso_instant(u.time.at, tz),
-                "updated_at": iso_instant(u.time.at, tz),
-                "display_at": iso_instant(u.time.at, tz),
+                "created_at": _when(u.time, tz),
+                "updated_at": _when(u.time, tz),
+                "display_at": _when(u.time, tz),
                 "incident_id": notice.id,
             }
             for u in updates
@@ -158,7 +186,7 @@ def _notice_json(notice, config, lang, components, now):
         "components": [c for c in components if c["id"] in notice.components],
     }
     if notice.type == "maintenance":
-        body["scheduled_for"], body["scheduled_until"] = iso_instant(start, tz), iso_instant(notice.planned_end(), tz)
+        body["scheduled_for"], body["scheduled_until"] = _when(notice.start, tz), iso_instant(notice.planned_end(), tz)
     return body
 
 

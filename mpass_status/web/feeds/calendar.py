@@ -73,6 +73,9 @@ def _event(notice: Notice, newest: dict[str, datetime], lang: str, config: SiteC
         title = pending_title(title)
     url = absolute(config, "pages.notice", lang=lang, slug=notice.slug)
     lines = [notice.text("summary", lang).value]
+    note = notice.text("editor_note", lang).value
+    if note:
+        lines.append(gettext("Editor's note:") + " " + note)
     if notice.components:
         names = ", ".join(component_label(config, c, lang) for c in notice.components)
         lines.append(gettext("Affects: %(components)s", components=names))
