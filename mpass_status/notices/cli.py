@@ -46,14 +46,34 @@ def _stray_files(folder: Path) -> list[Problem]:
     ]
 
 
-def _unknown_references(notices: NoticeSet) -> list[Problem]:
-    # A link between notices is checked against the whole folder, which no single file's parse sees.
+def _see_also_line(path: Path, slug: str) -> int:
+    """Returns the line of the front matter where see_also names slug (its own line in a block list), else the
+    line of see_also itself, else 1."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    field = next((n for n, line in enumerate(lines) if line.startswith("see_also:")), None)
+    if field is None:
+        return 1
+    for number in range(field, len(lines)):
+        if number > field and lines[number][:1] not in (" ", "\t", "-"):
+            break  # the next field: see_also ended
+        if re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", lines[number]):
+            return number + 1
+    return field + 1
+
+
+def _unknown_references(notices: NoticeSet, folder: Path) -> list[Problem]:
+    # A link between notices is checked against the whole folder, which no single file's parse sees; the file
+    # is read again for the line, which the parsed notice does not keep.
     problems = []
     for notice in notices.notices:
         for slug in notice.see_also:
             if slug not in notices.by_slug:
                 meant = suggest(slug, sorted(set(notices.by_slug) - {notice.slug}))
-                problems.append(NoticeProblem.of(notice.path, 1, "see_also_unknown", slug=slug, suggestion=meant))
+                line = _see_also_line(folder / Path(notice.path).name, slug)
+                problems.append(NoticeProblem.of(notice.path, line, "see_also_unknown", slug=slug, suggestion=meant))
     return problems
 
 
@@ -113,7 +133,7 @@ def command_group(folder: Path, config: SiteConfig, make_sync: Callable[[], Sync
             sys.exit(1)
         # A fresh parse, not the running site's cached set: the command checks the files as they are now.
         notices, _ = load_folder(folder, config)
-        found = list(notices.problems) + _unknown_references(notices)
+        found = list(notices.problems) + _unknown_references(notices, folder)
         problems = sorted(found, key=lambda p: (p.path, p.line, p.message)) + _stray_files(folder)
         if output == "gitlab":
             click.echo(_gitlab(problems, lang))
