@@ -169,22 +169,33 @@ def command_group(folder: Path, config: SiteConfig, make_sync: Callable[[], Sync
         click.echo(f"{path}: fill in the fields, then run: make check (or .venv/bin/flask notices check)")
 
     @group.command("sync")
-    def sync_command():
+    @click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        show_default=True,
+        help="The language of the report and the problems held back: fi (suomi), sv (svenska) or en (English).",
+    )
+    def sync_command(lang):
         """Fetch the notices branch and publish it; a broken notice keeps its last good version."""
         try:
             result = make_sync().run()
         except SyncError as exc:
-            raise click.ClickException(f"{exc}; the live notices are unchanged") from None
+            raise click.ClickException(translate(WORDS["sync_failed"], lang, error=exc)) from None
         for name in result.written:
-            click.echo(f"published {name}")
+            click.echo(translate(WORDS["sync_published"], lang, name=name))
         for name in result.removed:
-            click.echo(f"removed {name}")
+            click.echo(translate(WORDS["sync_removed"], lang, name=name))
         for held in result.held:
-            served = f"serving its version of {held.serving[:12]}" if held.serving else "not published"
-            click.echo(f"held back {held.name} ({served}):", err=True)
-            for problem in held.problems:
+            if held.serving:
+                said = translate(WORDS["sync_held_serving"], lang, name=held.name, commit=held.serving[:12])
+            else:
+                said = translate(WORDS["sync_held_unpublished"], lang, name=held.name)
+            click.echo(said, err=True)
+            # The problems as found, in the staff's language; the English text when only that was kept.
+            for problem in [line_of(p, lang) for p in held.found] or held.problems:
                 click.echo(f"  {problem}", err=True)
-        click.echo(f"live: {result.commit[:12]}", err=True)
+        click.echo(translate(WORDS["sync_live"], lang, commit=result.commit[:12]), err=True)
 
     return group
 

@@ -305,6 +305,13 @@ WORDS = {
     "see": N_("see %(guide)s"),
     "summary": N_("%(valid)s notices valid, %(errors)s errors, %(warnings)s warnings"),
     "no_folder": N_("%(folder)s: the notices folder does not exist"),
+    # flask notices sync
+    "sync_published": N_("published %(name)s"),
+    "sync_removed": N_("removed %(name)s"),
+    "sync_held_serving": N_("held back %(name)s (serving its version of %(commit)s):"),
+    "sync_held_unpublished": N_("held back %(name)s (not published):"),
+    "sync_live": N_("live: %(commit)s"),
+    "sync_failed": N_("%(error)s; the live notices are unchanged"),
 }
 
 # Finnish and Swedish words editors write where the check wants an identifier, and common slips.

@@ -19,7 +19,7 @@ from mpass_status.config import SiteConfig
 from mpass_status.config.settings import Settings
 from mpass_status.files import Folder
 from mpass_status.notices.history import GitError, git, log_arguments, parse_log
-from mpass_status.notices.messages import guide_link, message
+from mpass_status.notices.messages import NoticeProblem
 from mpass_status.notices.parser import FILENAME, parse_notice
 from mpass_status.notices.store import STATE, is_notice_candidate, read_state
 from mpass_status.problems import Problem
@@ -43,6 +43,9 @@ class Held:
     name: str
     problems: list[str]
     serving: str | None
+    # The same problems as found, to be told in the staff's language (`flask notices sync --lang`); `problems`
+    # is their English text, as the state file and the log keep it.
+    found: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"file": self.name, "problems": self.problems, "serving_commit": self.serving}
@@ -100,7 +103,7 @@ class Sync:
             commit = _git(self.mirror, "rev-parse", LIVE_REF).strip()
             return self._publish(commit)
 
-    def _entries(self, commit: str) -> tuple[dict[str, str], dict[str, str]]:
+    def _entries(self, commit: str) -> tuple[dict[str, str], dict[str, Problem]]:
         """Returns the notice files directly in the notices folder (name -> blob id) and the tree entries refused
         (name -> problem).
 
@@ -117,21 +120,19 @@ class Sync:
                 continue  # not meant as a notice (README.md, _template.md, images): never written either
             shown = f"{self.subpath or '.'}/{name if name.isprintable() else ascii(name)}"
             if not FILENAME.fullmatch(name):
-                text, topic = message("tree_entry_name", name=shown)
+                refused[name] = NoticeProblem.of(shown, 1, "tree_entry_name", name=shown)
             elif kind != "blob" or mode not in FILE_MODES:
-                text, topic = message("tree_entry_link", mode=mode)
+                refused[name] = NoticeProblem.of(shown, 1, "tree_entry_link", mode=mode)
             else:
                 blobs[name] = blob
-                continue
-            refused[name] = str(Problem(shown, 1, text, guide=guide_link(topic)))
         return blobs, refused
 
-    def _problems(self, name: str, data: bytes, staging: Path) -> list[str]:
+    def _problems(self, name: str, data: bytes, staging: Path) -> list[Problem]:
         path = staging / name
         path.write_bytes(data)
         _, problems = parse_notice(path, self.config, f"{self.subpath or '.'}/{name}")
         path.unlink()
-        return [str(p) for p in problems if not p.warning]
+        return [p for p in problems if not p.warning]
 
     def _history(self, revision: str, name: str | None = None) -> dict:
         # One log for every notice of a revision (or one file's, up to the version served of it).
@@ -190,15 +191,19 @@ class Sync:
                 # Unchanged since the last sync: keep what is served, held back or not.
                 files[name] = before
                 if before.get("problems"):
-                    result.held.append(Held(name, before["problems"], before.get("serving")))
+                    # Parsed again only to be told in the staff's language: the state file keeps English text.
+                    data = _git(self.mirror, "cat-file", "blob", blob, binary=True)
+                    found = self._problems(name, data, staging)
+                    result.held.append(Held(name, before["problems"], before.get("serving"), found))
                 continue
             data = _git(self.mirror, "cat-file", "blob", blob, binary=True)
-            problems = self._problems(name, data, staging)
+            found = self._problems(name, data, staging)
+            problems = [str(p) for p in found]
             serving = commit
             if problems:
                 good = self._last_good(commit, name, staging)
                 serving, data = good if good else (None, None)
-                result.held.append(Held(name, problems, serving))
+                result.held.append(Held(name, problems, serving, found))
                 log.error("notice held back: %s: %s", name, "; ".join(problems))
             if serving == commit:
                 served = history.get(name, {})
@@ -213,7 +218,7 @@ class Sync:
                 live.write(name, data)
                 result.written.append(name)
         for name, problem in sorted(refused.items()):
-            result.held.append(Held(name, [problem], None))
+            result.held.append(Held(name, [str(problem)], None, [problem]))
             log.error("tree entry refused: %s", problem)
         for name in sorted(present):
             if is_notice_candidate(Path(name)) and name not in blobs:

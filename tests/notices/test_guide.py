@@ -86,8 +86,8 @@ def test_following_the_guide_publishes_a_notice_in_both_languages(tmp_path):
     check = site.test_cli_runner().invoke(args=["notices", "check"])
     assert check.exit_code == 0 and check.stdout == "", check.output  # the live folder as synced: empty yet
     result = site.test_cli_runner().invoke(args=["notices", "sync"])
-    assert result.exit_code == 0 and "published 2026-11-24-wilma-hairio.md" in result.output, result.output
-    assert "held back" not in result.output
+    assert result.exit_code == 0 and "2026-11-24-wilma-hairio.md julkaistiin" in result.output, result.output
+    assert "jäi julkaisematta" not in result.output
     client = site.test_client()
     finnish = client.get("/fi/notices/2026-11-24-wilma-hairio/").get_data(as_text=True)
     swedish = client.get("/sv/notices/2026-11-24-wilma-hairio/").get_data(as_text=True)

@@ -49,7 +49,7 @@ def site(tmp_path, remote):
 
 
 def sync(site):
-    return site.test_cli_runner().invoke(args=["notices", "sync"])
+    return site.test_cli_runner().invoke(args=["notices", "sync", "--lang", "en"])
 
 
 def readiness(site) -> dict:
@@ -282,3 +282,21 @@ def test_a_live_folder_that_is_a_link_is_refused_and_nothing_is_written(tmp_path
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "without following a link" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_sync_tells_what_it_held_back_in_the_staffs_language(site, remote):
+    good = git(remote, "rev-parse", "HEAD") if sync(site).exit_code == 0 else None
+    edit(remote / "notices" / INCIDENT, "severity: down\n", "")
+    commit_all(remote, "Edit during an outage")
+    finnish = site.test_cli_runner().invoke(args=["notices", "sync"])
+    assert finnish.exit_code == 0, finnish.output
+    assert f"{INCIDENT} jäi julkaisematta; sivustolla näkyy sen versio commitista {good[:12]}:" in finnish.output
+    assert f"  notices/{INCIDENT}:2: severity puuttuu; kirjoita jokin näistä:" in finnish.output
+    assert "severity is missing" not in finnish.output and "held back" not in finnish.output
+    # Run again on the same commit (the problems then come from the state file's record): in Swedish.
+    swedish = site.test_cli_runner().invoke(args=["notices", "sync", "--lang", "sv"])
+    assert f"{INCIDENT} hölls tillbaka; webbplatsen visar dess version från commit {good[:12]}:" in swedish.output
+    assert f"  notices/{INCIDENT}:2: severity saknas; skriv en av dessa:" in swedish.output
+    assert "på webbplatsen nu: commit" in swedish.output
+    # The state /readyz shows keeps the English text.
+    assert "severity is missing" in readiness(site)["held_back"][0]["problems"][0]
