@@ -161,6 +161,14 @@ SETTINGS = (
     Setting("SEND_IN_BACKGROUND", _flag, True, "STATUS_SEND"),
     # How long a sender holds the e-mails it took; a sender killed meanwhile leaves them to the next after this.
     Setting("MAIL_LEASE_SECONDS", _seconds, 300.0, "STATUS_MAIL_LEASE_SECONDS"),
+    # How long before a maintenance break starts the subscribers who chose a reminder get it.
+    Setting("MAINTENANCE_REMINDER_SECONDS", _seconds, 24 * 3600.0, "STATUS_MAINTENANCE_REMINDER_SECONDS"),
+    # How long the checks must find production down (by quorum) before the subscribers who chose it are told.
+    Setting("AUTO_NOTICE_AFTER_SECONDS", _seconds, 300.0, "STATUS_AUTO_NOTICE_AFTER_SECONDS"),
+    # DKIM signatures on the e-mails (notify/dkim.py): the private key's PEM file and its selector in the DNS of
+    # STATUS_MAIL_FROM's domain; both or neither.
+    Setting("DKIM_KEY", _optional(_path), None, "STATUS_DKIM_KEY"),
+    Setting("DKIM_SELECTOR", _optional(_text), None, "STATUS_DKIM_SELECTOR"),
     # Operator alerts (mpass_status/notify/alerts.py): Apprise URLs separated by spaces or commas (json://…,
     # mailto://…, msteams://…), and how often an alert that still holds is repeated.
     Setting("ALERT_URLS", _optional(_text), None, "STATUS_ALERT_URLS"),
@@ -195,6 +203,10 @@ class Settings:
     mail_from: str | None = None
     send_in_background: bool = True
     mail_lease_seconds: float = 300.0
+    maintenance_reminder_seconds: float = 24 * 3600.0
+    auto_notice_after_seconds: float = 300.0
+    dkim_key: Path | None = None
+    dkim_selector: str | None = None
     alert_urls: str | None = None
     alert_reminder_seconds: float = 3600.0
     drafts_dir: Path | None = None

@@ -1,4 +1,5 @@
-"""What a subscriber asked to hear of: components, groups, notice types (none = everything), and how often."""
+"""What a subscriber asked to hear of: components, groups, notice types (none = everything), how often, and
+whether to be reminded before a maintenance break and told of the checks' automatic findings."""
 
 import json
 from dataclasses import dataclass
@@ -24,12 +25,16 @@ class BadChoice(ValueError):
 
 @dataclass(frozen=True)
 class Choices:
-    """A subscriber's choices; an empty tuple means every component, group or type."""
+    """A subscriber's choices; an empty tuple means every component, group or type. reminder: an e-mail before
+    each maintenance break they hear of starts; automatic: the checks' finding that production is down (and
+    back up), before the staff publish a notice."""
 
     components: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     cadence: Cadence = Cadence.IMMEDIATE
+    reminder: bool = False
+    automatic: bool = False
 
     def wants(self, notice: Notice, config: SiteConfig) -> bool:
         """Tells whether a notice concerns what was chosen: its type, and one of its parts or their groups."""
@@ -44,13 +49,22 @@ class Choices:
 
     def dump(self) -> str:
         """Returns the choices as JSON for the store."""
-        return json.dumps({"components": self.components, "groups": self.groups, "types": self.types})
+        found = {"components": self.components, "groups": self.groups, "types": self.types}
+        return json.dumps(found | {"reminder": self.reminder, "automatic": self.automatic})
 
     @classmethod
     def load(cls, text: str, cadence: str) -> "Choices":
         """Reads what dump() wrote."""
         found = json.loads(text)
-        return cls(tuple(found["components"]), tuple(found["groups"]), tuple(found["types"]), Cadence(cadence))
+        # Choices stored before reminders and automatic notices were offered lack them: neither was asked for.
+        return cls(
+            tuple(found["components"]),
+            tuple(found["groups"]),
+            tuple(found["types"]),
+            Cadence(cadence),
+            bool(found.get("reminder")),
+            bool(found.get("automatic")),
+        )
 
 
 def from_form(form, config: SiteConfig) -> Choices:
@@ -69,7 +83,13 @@ def from_form(form, config: SiteConfig) -> Choices:
     cadence = form.get("cadence", Cadence.IMMEDIATE)
     if cadence not in set(Cadence):
         raise BadChoice("cadence")
-    return Choices(picked["components"], picked["groups"], picked["types"], Cadence(cadence))
+    extras = {}
+    for field in ("reminder", "automatic"):
+        # A box sends "yes" when ticked and nothing when not.
+        if form.getlist(field) not in ([], ["yes"]):
+            raise BadChoice(field)
+        extras[field] = field in form
+    return Choices(picked["components"], picked["groups"], picked["types"], Cadence(cadence), **extras)
 
 
 def clean_address(text: str) -> str | None:

@@ -1,9 +1,11 @@
-"""The e-mails, in the subscriber's language: plain text and HTML, threaded per notice, with RFC 8058's
-one-click unsubscription and a link to manage the subscription."""
+"""The e-mails, in the subscriber's language: plain text and HTML, threaded per notice (a maintenance break's
+reminder too), the checks' automatic notice threaded with its follow-up, with RFC 8058's one-click
+unsubscription and a link to manage the subscription."""
 
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -12,13 +14,15 @@ from email.policy import compat32
 from email.utils import formatdate, parseaddr
 
 from flask import Flask, g, render_template, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
 
 from mpass_status import runtime
 from mpass_status.notices.model import Notice
 from mpass_status.notices.news import NewsKind
+from mpass_status.notify import auto_notice, reminders
 from mpass_status.notify.store import Mail
+from mpass_status.web.dates import format_moment
 from mpass_status.web.labels import STAGE_LABELS, TYPE_LABELS, cancelled_title, component_label
 
 
@@ -34,6 +38,8 @@ class Item:
     html: str
     parts: tuple[str, ...]
     url: str
+    # A line before the notice's own text: what a reminder reminds of.
+    intro: str = ""
 
 
 def _domain(sender: str) -> str:
@@ -49,6 +55,12 @@ def _message_id(*parts, domain: str) -> str:
 
 def _subject(kind: str, notice: Notice, lang: str) -> str:
     title = notice.text("title", lang).value
+    if kind == reminders.KIND:
+        return gettext(
+            "Reminder of the maintenance break beginning %(start)s: %(title)s",
+            title=title,
+            start=format_moment(notice.start, lang),
+        )
     if kind == NewsKind.CANCELLATION:
         return cancelled_title(title)
     if kind == NewsKind.PUBLISHED:
@@ -79,6 +91,9 @@ def _item(mail: Mail, notice: Notice, lang: str) -> Item:
         html,
         tuple(component_label(config, c, lang) for c in notice.affected),
         config.base_url + url_for("pages.notice", lang=lang, slug=notice.slug) + anchor,
+        gettext("This maintenance break begins %(start)s.", start=format_moment(notice.start, lang))
+        if mail.kind == reminders.KIND
+        else "",
     )
 
 
@@ -169,9 +184,56 @@ def news(app: Flask, mails: list[Mail]) -> Message | None:
             message.replace_header("Message-ID", root)
         else:
             message["In-Reply-To"] = message["References"] = root
+    _list_headers(message, domain, unsubscribe.replace(TOKEN_MARK, token))
+    return message
+
+
+def _list_headers(message: Message, domain: str, unsubscribe: str) -> None:
     message["List-Id"] = f"MPASSid notices <notices.{domain}>"
-    message["List-Unsubscribe"] = f"<{unsubscribe.replace(TOKEN_MARK, token)}>"
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+def automatic(app: Flask, mail: Mail) -> Message:
+    """Returns the checks' automatic notice that production is down, or its follow-up that it works again (which
+    answers the first), in the subscriber's language."""
+    subscriber, settings = mail.subscriber, runtime.settings(app)
+    domain, lang, down = _domain(settings.mail_from), subscriber.lang, mail.kind == auto_notice.DOWN
+    episode = mail.event.split(":")[1]
+    with _in_language(app, lang):
+        config = runtime.config()
+        base, token = config.base_url, subscriber.manage_token
+        links = {
+            "site": base + url_for("pages.front", lang=lang),
+            "manage": base + url_for("notify.manage", lang=lang, token=token),
+            "unsubscribe": base + url_for("notify.unsubscribe", lang=lang, token=token),
+        }
+        minutes = round(settings.auto_notice_after_seconds / 60)
+        values = {
+            "down": down,
+            "links": links,
+            "since": format_moment(datetime.fromtimestamp(int(episode), UTC), lang),
+            "at": "" if down else format_moment(datetime.fromtimestamp(int(mail.notice), UTC), lang),
+            "parts": [component_label(config, c, lang) for c in mail.notice.split(",")] if down else [],
+            "lasted": ngettext(
+                "It has lasted over %(num)s minute.", "It has lasted over %(num)s minutes.", minutes, num=minutes
+            ),
+        }
+        subject = (
+            gettext("Automatic finding: MPASSid does not work in production")
+            if down
+            else gettext("Automatic finding: MPASSid works again in production")
+        )
+        text = render_template("notify/mail/automatic.txt", subject=subject, **values)
+        html = render_template("notify/mail/automatic.html", subject=subject, **values)
+    message = _message(settings.mail_from, subscriber.address, subject, text, html)
+    root = _message_id("automatic", episode, subscriber.id, domain=domain)
+    if down:
+        message["Message-ID"] = root
+    else:
+        message["Message-ID"] = _message_id(mail.event, subscriber.id, domain=domain)
+        message["In-Reply-To"] = message["References"] = root
+    _list_headers(message, domain, links["unsubscribe"])
     return message
 
 

@@ -204,4 +204,9 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         email_subscriptions=KEY in app.extensions, groups_offered=_groups_offered, components_offered=_components
     )
+    # The form's reminder and automatic notice say their times in whole hours and minutes.
+    app.jinja_env.globals.update(
+        reminder_hours=round(settings.maintenance_reminder_seconds / 3600),
+        auto_notice_minutes=round(settings.auto_notice_after_seconds / 60),
+    )
     app.register_blueprint(bp)

@@ -10,8 +10,9 @@ from itertools import groupby
 from flask import Flask
 
 from mpass_status import runtime
-from mpass_status.notify import compose
+from mpass_status.notify import auto_notice, compose, reminders
 from mpass_status.notify.choices import Cadence
+from mpass_status.notify.dkim import signer
 from mpass_status.notify.fanout import fan_out
 from mpass_status.notify.smtp import Connection, Permanent, Target, Temporary
 from mpass_status.notify.store import Mail, SubscriptionStore
@@ -24,6 +25,10 @@ STOP = "mpass_status.notify.stop"
 # How often the record of news and the outbox are looked at: a commit's e-mails start within this time.
 POLL_SECONDS = 2.0
 EXPIRE_SECONDS = 3600.0
+# How often the live status is read for the automatic notice (as often as the operator alerts read it).
+AUTO_SECONDS = 5.0
+# What goes out at once whatever the subscriber's cadence: a digest would come too late for them.
+AT_ONCE = ("confirm", reminders.KIND, *auto_notice.KINDS)
 
 
 def _batches(mails: list[Mail]) -> list[list[Mail]]:
@@ -31,7 +36,7 @@ def _batches(mails: list[Mail]) -> list[list[Mail]]:
     batches = []
     for _, rows in groupby(mails, key=lambda m: m.subscriber.id):
         rows = list(rows)
-        digest = [m for m in rows if m.kind != "confirm" and m.subscriber.choices.cadence == Cadence.DAILY]
+        digest = [m for m in rows if m.kind not in AT_ONCE and m.subscriber.choices.cadence == Cadence.DAILY]
         batches += [[m] for m in rows if m not in digest] + ([digest] if digest else [])
     return batches
 
@@ -43,8 +48,11 @@ def deliver(app: Flask, store: SubscriptionStore, connection: Connection, clock:
         mails.sort(key=lambda m: m.subscriber.id)
         for batch in _batches(mails):
             first = batch[0]
-            message = compose.confirmation(app, first) if first.kind == "confirm" else compose.news(app, batch)
             ids = [m.id for m in batch]
+            if first.kind == reminders.KIND and not reminders.still_due(app, first, clock()):
+                store.sent(ids, clock())  # cancelled or begun since it was queued: nothing to remind of
+                continue
+            message = _compose(app, batch)
             if message is None:
                 store.sent(ids, clock())
                 continue
@@ -65,18 +73,28 @@ def deliver(app: Flask, store: SubscriptionStore, connection: Connection, clock:
     return accepted
 
 
+def _compose(app: Flask, batch: list[Mail]):
+    kind = batch[0].kind
+    if kind == "confirm":
+        return compose.confirmation(app, batch[0])
+    if kind in auto_notice.KINDS:
+        return compose.automatic(app, batch[0])
+    return compose.news(app, batch)
+
+
 def store_of(app: Flask) -> SubscriptionStore | None:
     """Returns the subscription store of app, or None when e-mail is not offered (see routes.init_app)."""
     return app.extensions.get(KEY)
 
 
 class Sender:
-    """One pass or a loop of the whole work: expire, fan out, deliver."""
+    """One pass or a loop of the whole work: expire, fan out, queue reminders and automatic notices, deliver."""
 
     def __init__(self, app: Flask, store: SubscriptionStore, clock: Callable[[], float] = time.time):
         self.app, self.store, self.clock = app, store, clock
-        self.connection = Connection(Target.from_url(runtime.settings(app).smtp_url))
-        self._expired = 0.0
+        settings = runtime.settings(app)
+        self.connection = Connection(Target.from_url(settings.smtp_url), signer=signer(settings))
+        self._expired = self._auto_checked = 0.0
 
     def once(self) -> int:
         """Does one pass; returns how many e-mails were accepted."""
@@ -85,6 +103,10 @@ class Sender:
             self.store.expire(now)
             self._expired = now
         fan_out(self.app, self.store, now)
+        reminders.queue(self.app, self.store, now)
+        if abs(now - self._auto_checked) >= AUTO_SECONDS:
+            auto_notice.check(self.app, self.store, now)
+            self._auto_checked = now
         try:
             return deliver(self.app, self.store, self.connection, self.clock)
         finally:

@@ -1,11 +1,17 @@
 """Hands e-mails to the SMTP server of STATUS_SMTP_URL over one reused connection, telling a temporary failure
-(try again later) from a permanent one (this address will not take it)."""
+(try again later) from a permanent one (this address will not take it), signed by DKIM when a key is set."""
 
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.message import Message
+from email.policy import SMTPUTF8
+from email.utils import getaddresses, parseaddr
+from io import BytesIO
 from urllib.parse import unquote, urlsplit
+
+from mpass_status.notify.dkim import Signer
 
 TIMEOUT_SECONDS = 30.0
 
@@ -48,8 +54,15 @@ def _code_error(code: int, text) -> Exception:
 class Connection:
     """One SMTP connection, opened when first needed and kept for the next e-mail; close() ends it."""
 
-    def __init__(self, target: Target, tls: ssl.SSLContext | None = None, timeout: float = TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        target: Target,
+        tls: ssl.SSLContext | None = None,
+        timeout: float = TIMEOUT_SECONDS,
+        signer: Signer | None = None,
+    ):
         self.target, self.tls, self.timeout = target, tls or ssl.create_default_context(), timeout
+        self.signer = signer
         self._smtp: smtplib.SMTP | None = None
 
     def _open(self) -> smtplib.SMTP:
@@ -64,14 +77,32 @@ class Connection:
             smtp.login(target.user, target.password or "")
         return smtp
 
+    def _bytes(self, message: Message, international: bool) -> bytes:
+        # Flattened here rather than by send_message, so that the bytes signed are the bytes sent. An address
+        # beyond ASCII is written as it is (SMTPUTF8), which the compat32 policy the e-mails are built with
+        # cannot do: it would encode it as a word of RFC 2047, which no server delivers.
+        with BytesIO() as out:
+            policy = SMTPUTF8.clone(max_line_length=None) if international else message.policy
+            BytesGenerator(out, policy=policy).flatten(message, linesep="\r\n")
+            data = out.getvalue()
+        return self.signer.sign(data) if self.signer else data
+
     def send(self, message: Message) -> None:
         """Hands one e-mail to the server; raises Temporary or Permanent. A connection the server closed since
         the last e-mail is opened again once."""
+        sender = parseaddr(message["From"])[1]
+        recipients = [address for _, address in getaddresses([message["To"]])]
+        international = not "".join([sender, *recipients]).isascii()
+        data, options = self._bytes(message, international), ("SMTPUTF8", "BODY=8BITMIME") if international else ()
         for attempt in (1, 2):
             try:
                 if self._smtp is None:
                     self._smtp = self._open()
-                refused = self._smtp.send_message(message)
+                if international:
+                    self._smtp.ehlo_or_helo_if_needed()
+                    if not self._smtp.has_extn("smtputf8"):
+                        raise Permanent("the SMTP server takes no address beyond ASCII (it offers no SMTPUTF8)")
+                refused = self._smtp.sendmail(sender, recipients, data, options)
             except smtplib.SMTPServerDisconnected as exc:
                 self._smtp = None
                 if attempt == 2:

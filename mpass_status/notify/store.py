@@ -255,6 +255,18 @@ class SubscriptionStore:
             db.executemany(QUEUE, queued)
             return len(queued)
 
+    def follow_up(self, item: NewsItem, after: str, now: float) -> int:
+        """Queues item, due at now, for every subscriber the event after was queued for, and marks it seen, in one
+        transaction; returns how many rows it queued (0 when it was seen already)."""
+        with self._connect() as db:
+            if db.execute(SEEN, (item.event, now)).rowcount == 0:
+                return 0
+            return db.execute(
+                "INSERT INTO outbox (subscriber, event, kind, notice, due) SELECT subscriber, ?, ?, ?, ? FROM outbox"
+                " WHERE event = ? ON CONFLICT DO NOTHING",
+                (item.event, item.kind, item.notice, now, after),
+            ).rowcount
+
     def mark_seen(self, events: Iterable[str], now: float) -> None:
         """Marks events as heard of without telling anyone (the news already there when e-mail starts)."""
         with self._connect() as db:
@@ -343,4 +355,3 @@ class SubscriptionStore:
         with self._connect() as db:
             row = db.execute("SELECT stopped FROM subscribers WHERE address_key = ?", (address.lower(),)).fetchone()
         return row[0] if row else None
-

@@ -15,6 +15,8 @@ class Handler:
     def __init__(self):
         self.lock = threading.Lock()
         self.messages: list[email.message.EmailMessage] = []
+        # Each accepted e-mail's bytes as they came, for checking its DKIM signature.
+        self.raw: list[bytes] = []
         self.refuse: dict[str, str] = {}  # lower-case recipient -> "451 ..." or "550 ..."
         self.data_delay = 0.0
         self.rcpt_delay = 0.0
@@ -45,6 +47,7 @@ class Handler:
                 server.transport.close()
                 return "421 closing"
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            self.raw.append(envelope.original_content)
         return "250 Message accepted"
 
     def to(self, address: str) -> list:
@@ -54,15 +57,16 @@ class Handler:
 
 
 class SMTPServer:
-    """aiosmtpd on a free loopback port; stop() ends it."""
+    """aiosmtpd on a free loopback port, offering SMTPUTF8 as today's servers do unless told not to; stop() ends
+    it."""
 
-    def __init__(self):
+    def __init__(self, utf8: bool = True):
         self.handler = Handler()
         # aiosmtpd's start() connects to the port it was given, so it cannot be 0: take a free one first.
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=utf8)
         self.controller.start()
         self.url = f"smtp://127.0.0.1:{self.port}"
 
