@@ -16,8 +16,10 @@ from mpass_status.notices import cli as notices_cli
 from mpass_status.notices.sync import from_settings
 from mpass_status.notify import cli as notify_cli
 from mpass_status.notify import routes as subscriptions
+from mpass_status.notify import webhook_cli, webhook_routes
 from mpass_status.notify.alerts import start_background as start_alerts
 from mpass_status.notify.sender import start_background as start_sender
+from mpass_status.notify.webhook_sender import start_background as start_webhooks
 from mpass_status.web import (
     assets,
     cache_policy,
@@ -77,6 +79,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     hooks.init_app(app)
     export_watch.init_app(app)
     subscriptions.init_app(app)
+    webhook_routes.init_app(app)
+    webhook_cli.init_app(app)
     notify_cli.init_app(app)
     notices_cli.init_app(app, settings.notices_dir, config, lambda: from_settings(settings, config, app.instance_path))
     probe_cli.init_app(app, config, lambda: runtime.results(app))
@@ -87,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # outbox rows are claimed and the alerts take an flock, so several workers never send twice.
         start_sender(app)
         start_alerts(app)
+        start_webhooks(app)
     if settings.export_dir and _serves_requests():
         # The exporter renders on an app of its own, built from the same settings, without prober or export.
         own = {**(test_config or {}), "PROBE_IN_BACKGROUND": False, "EXPORT_DIR": None}

@@ -105,6 +105,21 @@ def _mail_address(value: Any) -> str:
     return text
 
 
+def _webhooks(value: Any) -> tuple[tuple[str, str], ...]:
+    # "owner@example.fi https://receiver.example.fi/hook", entries separated by commas or line breaks; the URL
+    # itself is checked by mpass_status/notify/webhook_address.py when the sender starts.
+    items = value.replace(",", "\n").splitlines() if isinstance(value, str) else value
+    found = []
+    for item in items:
+        words = str(item).split()
+        if not words:
+            continue
+        if len(words) != 2 or "@" not in words[0] or "://" not in words[1] or "\0" in str(item):
+            raise ValueError("write owner@example.fi https://receiver.example.fi/hook, entries separated by commas")
+        found.append((words[1], words[0]))
+    return tuple(found)
+
+
 def _name(value: Any) -> str:
     text = _text(value)
     if not text:
@@ -169,6 +184,12 @@ SETTINGS = (
     # STATUS_MAIL_FROM's domain; both or neither.
     Setting("DKIM_KEY", _optional(_path), None, "STATUS_DKIM_KEY"),
     Setting("DKIM_SELECTOR", _optional(_text), None, "STATUS_DKIM_SELECTOR"),
+    # Webhooks (mpass_status/notify/webhook_*.py), offered where e-mail is: the operator's own hooks, each an
+    # owner's address and an https URL; http:// and loopback addresses allowed (tests and development only); and
+    # how long one delivery may take.
+    Setting("WEBHOOKS", _webhooks, (), "STATUS_WEBHOOKS"),
+    Setting("WEBHOOK_LOOPBACK", _flag, False, "STATUS_WEBHOOK_LOOPBACK"),
+    Setting("WEBHOOK_TIMEOUT_SECONDS", _seconds, 10.0, "STATUS_WEBHOOK_TIMEOUT_SECONDS"),
     # Operator alerts (mpass_status/notify/alerts.py): Apprise URLs separated by spaces or commas (json://…,
     # mailto://…, msteams://…), and how often an alert that still holds is repeated.
     Setting("ALERT_URLS", _optional(_text), None, "STATUS_ALERT_URLS"),
@@ -209,6 +230,9 @@ class Settings:
     dkim_selector: str | None = None
     alert_urls: str | None = None
     alert_reminder_seconds: float = 3600.0
+    webhooks: tuple[tuple[str, str], ...] = ()
+    webhook_loopback: bool = False
+    webhook_timeout_seconds: float = 10.0
     drafts_dir: Path | None = None
 
 

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from mpass_status.notify.alerts import alerter
 from mpass_status.notify.sender import Sender, store_of
+from mpass_status.notify.webhook_sender import webhook_sender
 
 
 def init_app(app: Flask) -> None:
@@ -26,13 +27,19 @@ def init_app(app: Flask) -> None:
                 " (and keep the results in a SQLite file)"
             )
         sender = Sender(app, store) if store else None
+        # Webhooks go where e-mail does, in a thread of their own: a receiver that hangs never holds up e-mail.
+        hooks = webhook_sender(app)
         if not keep_watching:
             if sender:
                 click.echo(f"{sender.once()} e-mails handed to the SMTP server; {store.counts()}")
+            if hooks:
+                click.echo(f"{hooks.once()} webhook deliveries accepted; {hooks.store.counts()}")
             if alerts:
                 click.echo(f"{len(alerts.once())} changes told to the operator")
             return
         stop = threading.Event()
+        if hooks:
+            threading.Thread(target=hooks.watch, args=(stop,), name="webhooks", daemon=True).start()
         if alerts and sender:
             threading.Thread(target=alerts.watch, args=(stop,), name="operator-alerts", daemon=True).start()
         try:

@@ -31,6 +31,8 @@ LEASE_SECONDS, CLAIM_ROWS = 300.0, 20
 SEEN = "INSERT INTO news_seen (event, seen) VALUES (?, ?) ON CONFLICT DO NOTHING"
 QUEUE = "INSERT INTO outbox (subscriber, event, kind, notice, due) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 # {id} and {time} are each engine's: an id the database assigns, and seconds since the epoch to the microsecond.
+# The webhook tables are webhook_store.py's: the hooks, one delivery row per (hook, event), the news and the
+# component statuses already fanned out to them.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscribers (
     id {id},
@@ -65,6 +67,40 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due) WHERE sent IS NULL AND fai
 CREATE TABLE IF NOT EXISTS news_seen (event TEXT PRIMARY KEY, seen {time} NOT NULL);
 CREATE TABLE IF NOT EXISTS signups (who TEXT NOT NULL, at {time} NOT NULL);
 CREATE INDEX IF NOT EXISTS signups_who ON signups (who, at);
+CREATE TABLE IF NOT EXISTS webhooks (
+    id {id},
+    url TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    configured INTEGER NOT NULL DEFAULT 0,
+    secret TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    asked {time} NOT NULL,
+    confirmed {time},
+    secret_shown {time},
+    challenge_failed TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    failing_since {time},
+    disabled TEXT,
+    disabled_at {time},
+    owner_told {time}
+);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+    id {id},
+    hook BIGINT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    due {time} NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    claimed_until {time} NOT NULL DEFAULT 0,
+    sent {time},
+    failed TEXT,
+    UNIQUE (hook, event)
+);
+CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox (due) WHERE sent IS NULL AND failed IS NULL;
+CREATE TABLE IF NOT EXISTS webhook_news (event TEXT PRIMARY KEY, seen {time} NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_components (component TEXT PRIMARY KEY, status TEXT NOT NULL, at {time} NOT NULL);
 """
 
 

@@ -80,6 +80,8 @@ ROUTES: dict[str, Route] = {
     # E-mail subscriptions (mpass_status/notify): per subscriber, never kept; the privacy statement is a page.
     "notify": SWITCH,
     "notify.privacy": PAGE,
+    # Webhook subscriptions: the form, and each hook's own page with its secret.
+    "webhooks": SWITCH,
     # The Statuspage-compatible JSON: widgets and dashboards on other sites read it.
     "status_api": API,
     "readiness": HEALTH,
