@@ -21,8 +21,10 @@ PERCENT_FORMAT = "#,##0.##\u00a0%"
 # When the accessibility statement was drawn up and the site last evaluated; update both on re-evaluation.
 STATEMENT_DATE = datetime(2026, 11, 23, tzinfo=UTC)
 EVALUATION_DATE = datetime(2026, 11, 23, tzinfo=UTC)
-# The data model's documentation: the record's "MPASSid tietomalli" page (1.2 then, 1.3 in use since 2.8.2022).
-DATA_MODEL_URL = "https://wiki.eduuni.fi/pages/viewpage.action?pageId=266420002"
+# The technical documentation, the data model's among it, at the one address the service card gives for it
+# (/work/shared/seeds/000_*: "Tekninen dokumentaatio … https://github.com/mpassid"); the record keeps no
+# address of the data model page itself, so none is made up.
+TECHNICAL_DOCUMENTATION_URL = "https://github.com/mpassid"
 
 
 def now() -> datetime:
@@ -147,7 +149,7 @@ def notice(slug):
 @bp.route("/about/")
 def about():
     """Shows what MPASSid is, how it works, its environments and who runs it."""
-    return render_template("about.html", DATA_MODEL_URL=DATA_MODEL_URL)
+    return render_template("about.html", TECHNICAL_DOCUMENTATION_URL=TECHNICAL_DOCUMENTATION_URL)
 
 
 @bp.route("/accessibility/")

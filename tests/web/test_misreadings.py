@@ -86,13 +86,15 @@ def test_the_year_filter_files_a_notice_by_the_date_a_reader_sees_and_titles_the
     assert "<h1>Händelser år 2022</h1>" in client.get("/sv/archive/year/2022/").get_data(as_text=True)
 
 
-def test_the_about_page_links_the_data_model_documentation_not_the_source_code(client):
-    for lang in ("fi", "sv"):
+def test_the_about_page_links_the_documentation_at_the_address_the_service_card_gives(client):
+    # The service card gives the technical documentation's address (github.com/mpassid) and no address of the
+    # data model page: the sentence names what the link is, and no address outside the record is linked.
+    for lang, words in (("fi", "teknisessä dokumentaatiossa:"), ("sv", "tekniska dokumentation:")):
         html = text_of(client, f"/{lang}/about/")
-        sentence = html.split("tietomallin dokumentaatiossa:" if lang == "fi" else "datamodell", 1)[1].split("</p>", 1)[
-            0
-        ]
-        assert 'href="https://wiki.eduuni.fi/' in sentence and "github.com" not in sentence, sentence
+        sentence = html.split(words, 1)[1].split("</p>", 1)[0]
+        assert 'href="https://github.com/mpassid"' in sentence, sentence
+        assert "tietomallin dokumentaatio" not in html and "dokumentationen för datamodellen" not in html
+        assert "eduuni" not in html.lower() and html.count('href="https://github.com/mpassid"') == 1
 
 
 def test_a_time_range_does_not_break_before_its_dash(make_site):
