@@ -215,9 +215,7 @@ def automatic(app: Flask, mail: Mail) -> Message:
             "since": format_moment(datetime.fromtimestamp(int(episode), UTC), lang),
             "at": "" if down else format_moment(datetime.fromtimestamp(int(mail.notice), UTC), lang),
             "parts": [component_label(config, c, lang) for c in mail.notice.split(",")] if down else [],
-            "lasted": ngettext(
-                "It has lasted over %(num)s minute.", "It has lasted over %(num)s minutes.", minutes, num=minutes
-            ),
+            "lasted": ngettext("It has lasted over %(num)s minute.", "It has lasted over %(num)s minutes.", minutes),
         }
         subject = (
             gettext("Automatic finding: MPASSid does not work in production")
