@@ -16,7 +16,9 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from mpass_status import runtime
+from mpass_status.config.settings import SettingsError
 from mpass_status.notify.choices import BadChoice, clean_address, from_form
+from mpass_status.notify.dkim import signer
 from mpass_status.notify.sender import KEY
 from mpass_status.notify.store import Limited, SubscriptionStore
 from mpass_status.notify.stores import open_subscriptions
@@ -200,6 +202,10 @@ def init_app(app) -> None:
     settings = runtime.settings(app)
     database = settings.database or runtime.config(app).probe.database
     if settings.smtp_url and settings.mail_from:
+        try:
+            signer(settings)  # a DKIM key that cannot be used stops the site before it serves, as any setting does
+        except SettingsError as exc:
+            raise SystemExit(str(exc)) from None
         app.extensions[KEY] = open_subscriptions(str(database))
     app.jinja_env.globals.update(
         email_subscriptions=KEY in app.extensions, groups_offered=_groups_offered, components_offered=_components
