@@ -6,12 +6,13 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mpass_status.config.alerts import read_alerts
 from mpass_status.config.checks import read_checks, read_probe
 from mpass_status.config.lines import Reporter
 from mpass_status.config.model import LANGUAGES, Component, Group, SiteConfig
 from mpass_status.problems import Problem, shown_path
 
-TABLES = ("site", "groups", "components", "probe", "checks", "feeds")
+TABLES = ("site", "groups", "components", "probe", "checks", "feeds", "alerts")
 SITE_KEYS = ("name", "base_url", "languages", "timezone", "contact_email")
 # A group's optional texts: a group's name rarely reads naturally inside a shared sentence
 # ("…koskevat kirjautumistapoja") or after a component's name ("(tuotanto)").
@@ -155,6 +156,7 @@ def load_config(path) -> SiteConfig:
         report.error("[feeds]: 'id_domain' must be a domain name", "feeds", key="id_domain")
         id_domain = None
     name = _names(report, site, languages, "site", where="[site]: ")
+    alerts = read_alerts(data.get("alerts", {}), {g.id for g in groups}, {c.id for c in components}, report)
     if report.problems:
         raise ConfigError(report.problems)
     return SiteConfig(
@@ -170,4 +172,5 @@ def load_config(path) -> SiteConfig:
         checks=checks,
         feed_id_domain=id_domain,
         corrections_from=corrections_from,
+        alerts=alerts,
     )

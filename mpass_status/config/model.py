@@ -101,6 +101,28 @@ class Check:
 
 
 @dataclass(frozen=True)
+class AlertRoute:
+    """An [[alerts.route]]: the operator alerts of some groups and components go to these Apprise URLs."""
+
+    # The group and component ids as written: they name the route in the alerts' stored state too.
+    ids: tuple[str, ...]
+    urls: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """Returns the route's name in the alerts' state: its ids, whatever order they are written in."""
+        return "+".join(sorted(self.ids))
+
+
+@dataclass(frozen=True)
+class AlertsSettings:
+    """The [alerts] table: the default route's Apprise URLs (STATUS_ALERT_URLS replaces them) and the routes."""
+
+    urls: tuple[str, ...] = ()
+    routes: tuple[AlertRoute, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The whole site configuration as read from status.toml: the site, its components and its checks."""
 
@@ -119,6 +141,8 @@ class SiteConfig:
     # [feeds] corrections_from: commits before this day prepared the archive; only later ones are told
     # to readers as changes of a notice (None: every commit after the one that added a notice).
     corrections_from: date | None = None
+    # [alerts]: where operator alerts go (mpass_status/notify/alerts.py).
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
 
     def component(self, component_id: str) -> Component | None:
         """Returns the component with this id, or None."""

@@ -120,6 +120,13 @@ def _webhooks(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def _branch_link(value: Any) -> str:
+    text = _text(value)
+    if "{branch}" not in text or not text.startswith(("https://", "http://")):
+        raise ValueError("write a forge address with {branch} in it, e.g. https://forge/o/r/compare/main...{branch}")
+    return text
+
+
 def _name(value: Any) -> str:
     text = _text(value)
     if not text:
@@ -196,6 +203,9 @@ SETTINGS = (
     Setting("ALERT_REMINDER_SECONDS", _seconds, 3600.0, "STATUS_ALERT_REMINDER_SECONDS"),
     # Where a drafted incident notice is written when production is found down; None: instance/drafts.
     Setting("DRAFTS_DIR", _optional(_path), None, "STATUS_DRAFTS"),
+    # With STATUS_NOTICES_REMOTE the draft is pushed to a drafts/… branch instead; this forge address, with
+    # {branch} in it, is the link the alert gives (e.g. https://github.com/o/r/compare/main...{branch}?expand=1).
+    Setting("DRAFTS_LINK", _optional(_branch_link), None, "STATUS_DRAFTS_LINK"),
 )
 
 
@@ -234,6 +244,7 @@ class Settings:
     webhook_loopback: bool = False
     webhook_timeout_seconds: float = 10.0
     drafts_dir: Path | None = None
+    drafts_link: str | None = None
 
 
 def defaults(root: Path) -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""Operator alerts through Apprise (STATUS_ALERT_URLS): when the checks' quorum verdict on a component turns down
-or degraded, a reminder while it lasts, and "resolved" when it is back up; muted while a staff maintenance
-notice covers the component. An alert counts as told only when every provider accepted it, and what was told is
-stored, so a restart does not alert again and a refused alert is tried again on the next pass."""
+"""Operator alerts through Apprise (STATUS_ALERT_URLS, or [alerts] in status.toml with routes per group or
+component): when the checks' quorum verdict on a component turns down or degraded, a reminder while it lasts, and
+"resolved" when it is back up; muted while a staff maintenance notice covers the component. Each route hears of
+its own components (the default route of the rest); an alert counts as told on a route only when every provider
+of the route accepted it, and what was told is stored per route, so a restart does not alert again and a refused
+alert is tried again on the next pass."""
 
 import logging
 import re
@@ -9,21 +11,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import apprise
-from babel.lists import format_list
-from flask import Flask, render_template
-from flask_babel import force_locale
+from flask import Flask
 
 from mpass_status import runtime
-from mpass_status.checks.store.sqlite_lock import FileLock
 from mpass_status.config.database import is_postgresql
-from mpass_status.files import write_atomically
 from mpass_status.notify.alert_state import AlertState
-from mpass_status.status.evaluate import production_parts
+from mpass_status.notify.drafts import draft_lines, production_down
 from mpass_status.status.states import State
-from mpass_status.web.labels import component_label, reason_text
+from mpass_status.web.labels import component_label
 from mpass_status.web.live import live_status
 
 log = logging.getLogger(__name__)
@@ -84,18 +81,44 @@ def message(found: list[Change]) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-class Alerter:
-    """Looks at the live status and alerts the operator; one process at a time (an flock beside the database)."""
+@dataclass(frozen=True)
+class Route:
+    """Where the alerts of some components go: an Apprise tag (its name in the stored state too) and its URLs."""
 
-    def __init__(self, app: Flask, urls: str, database: str):
+    key: str
+    components: frozenset[str]
+    urls: tuple[str, ...]
+
+
+DEFAULT = "default"
+
+
+def routes(config, alert_urls: str | None) -> list[Route]:
+    """Returns the routes of [alerts] with their components, then the default route (STATUS_ALERT_URLS, else
+    [alerts] urls) of every component no route takes; a route without URLs is left out."""
+    found = [Route(r.key, frozenset(config.expand(r.ids)), r.urls) for r in config.alerts.routes]
+    routed = {c for route in found for c in route.components}
+    default = tuple(u for u in re.split(r"[\s,]+", alert_urls.strip()) if u) if alert_urls else config.alerts.urls
+    rest = frozenset(c.id for c in config.components) - routed
+    return [r for r in [*found, Route(DEFAULT, rest, default)] if r.urls]
+
+
+class Alerter:
+    """Looks at the live status and alerts the operator; one process at a time (an flock beside a SQLite file,
+    an advisory lock in PostgreSQL)."""
+
+    def __init__(self, app: Flask, routes: list[Route], database: str):
         self.app = app
         self.settings = runtime.settings(app)
-        self.state = AlertState(database)
-        self.lock = FileLock(Path(database + ".alerts-lock"))
+        self.routes = routes
+        self.state = open_alert_state(database)
+        self.lock = self.state.lock()
         self.providers = apprise.Apprise()
-        for url in re.split(r"[\s,]+", urls.strip()):
-            if url and not self.providers.add(url):
-                raise ValueError(f"STATUS_ALERT_URLS: Apprise does not know {url.split('://')[0]}://")
+        for route in routes:
+            for url in route.urls:
+                if not self.providers.add(url, tag=route.key):
+                    where = "STATUS_ALERT_URLS" if route.key == DEFAULT else f"[alerts] route {route.key}"
+                    raise ValueError(f"{where}: Apprise does not know {url.split('://')[0]}://")
 
     def once(self, now: float | None = None) -> list[Change]:
         """Does one pass; returns the changes the providers accepted (none when another process alerts)."""
@@ -112,18 +135,28 @@ class Alerter:
             status = live_status(datetime.fromtimestamp(now, UTC), app=self.app)
         config = runtime.config(self.app)
         names = {c.id: component_label(config, c.id, config.languages[0]) for c in config.components}
-        found = changes(status, self.state.told(), now, self.settings.alert_reminder_seconds, names)
-        if not found:
-            return []
-        title, body = message(found)
-        draft = write_draft(self.app, found, now)
-        if draft:
-            body += f"\n\nA drafted incident notice for the staff to check and publish: {draft}"
-        if not self.providers.notify(title=title, body=body):
-            log.warning("operator alert not accepted by every provider; trying again next pass: %s", title)
-            return []
-        self.state.record({c.component: None if c.kind == "resolved" else c.state for c in found}, now)
-        return found
+        told, reminder = self.state.told(), self.settings.alert_reminder_seconds
+        # Every component in trouble now, as if nothing had been told: what a draft names.
+        every = changes(status, {}, now, reminder, names)
+        due = {}
+        for route in self.routes:
+            mine = {k: v for k, v in told.get(route.key, {}).items() if k in route.components}
+            found = [c for c in changes(status, mine, now, reminder, names) if c.component in route.components]
+            if found:
+                due[route] = found
+        new = [c for found in due.values() for c in found if c.kind == "new"]
+        draft = draft_lines(self.app, self.state, told, every, new, now)
+        accepted = []
+        for route, found in due.items():
+            title, body = message(found)
+            if draft and production_down(self.app, found):
+                body += f"\n\n{draft}"
+            if not self.providers.notify(title=title, body=body, tag=route.key):
+                log.warning("operator alert not accepted on route %s; trying again next pass: %s", route.key, title)
+                continue
+            self.state.record(route.key, {c.component: None if c.kind == "resolved" else c.state for c in found}, now)
+            accepted += found
+        return accepted
 
     def watch(self, stop: threading.Event) -> None:
         """Passes every POLL_SECONDS until stop is set."""
@@ -135,40 +168,23 @@ class Alerter:
             stop.wait(POLL_SECONDS)
 
 
-def write_draft(app: Flask, found: list[Change], now: float) -> Path | None:
-    """Writes a bilingual incident draft into STATUS_DRAFTS (instance/drafts) when production has newly gone down
-    (the broker itself, not only a login method); returns its path, or None when there is nothing to draft."""
-    config = runtime.config(app)
-    down = [c for c in found if c.kind == "new" and c.state == State.DOWN and c.component in production_parts(config)]
-    if not down:
-        return None
-    at = datetime.fromtimestamp(now, config.timezone)
-    values = {"found": f"{datetime.fromtimestamp(now, UTC):%Y-%m-%d %H:%M}", "start": f"{at:%Y-%m-%d %H:%M}"}
-    values["affected"] = [c.component for c in down]
-    with app.test_request_context("/", base_url=config.base_url):
-        for lang in ("fi", "sv"):
-            with force_locale(lang):
-                values.setdefault("parts", {})[lang] = format_list(
-                    [component_label(config, c.component, lang) for c in down], locale=lang
-                )
-                values.setdefault("reasons", {})[lang] = "; ".join(
-                    dict.fromkeys(reason_text(c.code, c.params) for c in down)
-                )
-        text = render_template("notify/draft.md", **values)
-    folder = runtime.settings(app).drafts_dir or Path(app.instance_path) / "drafts"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{at:%Y-%m-%d-%H%M}-tuotannon-hairio.md"
-    write_atomically(path, text.encode())
-    return path
+def open_alert_state(database: str):
+    """Returns the alert state in the results database named: a postgresql:// URL or a SQLite file's path (the
+    PostgreSQL driver is loaded only for the former)."""
+    if is_postgresql(database):
+        from mpass_status.notify.alert_state_postgres import PostgresAlertState
+
+        return PostgresAlertState(database)
+    return AlertState(database)
 
 
 def alerter(app: Flask) -> Alerter | None:
-    """Returns app's Alerter, or None when no alert URLs are set (or the results are not in a SQLite file)."""
-    settings = runtime.settings(app)
-    database = str(settings.database or runtime.config(app).probe.database)
-    if not settings.alert_urls or is_postgresql(database):
+    """Returns app's Alerter, or None when no alert URLs are set (STATUS_ALERT_URLS or [alerts])."""
+    settings, config = runtime.settings(app), runtime.config(app)
+    found = routes(config, settings.alert_urls)
+    if not found:
         return None
-    return Alerter(app, settings.alert_urls, database)
+    return Alerter(app, found, str(settings.database or config.probe.database))
 
 
 def start_background(app: Flask) -> threading.Event | None:

@@ -23,8 +23,8 @@ def init_app(app: Flask) -> None:
         store, alerts = store_of(app), alerter(app)
         if store is None and alerts is None:
             raise click.ClickException(
-                "nothing to send: set STATUS_SMTP_URL and STATUS_MAIL_FROM for e-mail, STATUS_ALERT_URLS for alerts"
-                " (and keep the results in a SQLite file)"
+                "nothing to send: set STATUS_SMTP_URL and STATUS_MAIL_FROM for e-mail, STATUS_ALERT_URLS or [alerts]"
+                " in status.toml for alerts"
             )
         sender = Sender(app, store) if store else None
         # Webhooks go where e-mail does, in a thread of their own: a receiver that hangs never holds up e-mail.

@@ -20,7 +20,7 @@ PACKAGE = ROOT / "mpass_status"
 # Each driver and the engines that may import it: the results store's, and the e-mail subscriptions' (notify/).
 DRIVERS = {
     "sqlite3": ("checks/store/sqlite.py", "notify/store_sqlite.py", "notify/alert_state.py"),
-    "psycopg": ("checks/store/postgres.py", "notify/store_postgres.py"),
+    "psycopg": ("checks/store/postgres.py", "notify/store_postgres.py", "notify/alert_state_postgres.py"),
 }
 
 

@@ -2,10 +2,7 @@
 and recovers: down, a reminder, resolved; nothing while a maintenance notice covers it, nothing again after a
 restart, and an alert the provider refused is told again."""
 
-import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,37 +13,8 @@ from mpass_status.checks.runner import run_round
 from mpass_status.notices.parser import parse_notice
 from mpass_status.notify.alerts import alerter
 from mpass_status.status.states import State
-from mpass_status.web.live import live_status
+from tests.notify.alert_support import Receiver, rounds_until
 from tests.notify.support import write_notice
-
-
-class Receiver:
-    """An HTTP server that keeps the JSON bodies posted to it, answering 200 or, when refusing, 500."""
-
-    def __init__(self):
-        self.bodies, self.refusing = [], False
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                if outer.refusing:
-                    self.send_response(500)
-                else:
-                    outer.bodies.append(json.loads(body))
-                    self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"json://127.0.0.1:{self.server.server_port}/alerts"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -65,19 +33,6 @@ def site(make_site, standin_config, receiver, tmp_path):
         SEND_IN_BACKGROUND=False,
         DRAFTS_DIR=str(tmp_path / "drafts"),
     )
-
-
-def rounds_until(app, component: str, state: State, most: int = 10):
-    """Runs probe rounds until the checks' verdict on component is state."""
-    config, db = runtime.config(app), runtime.results(app)
-    for _ in range(most):
-        run_round(config, db)
-        with app.app_context():
-            found = live_status(app=app).components[component]
-        checks = found.checks_state if found.source == "staff" else found.state
-        if checks == state:
-            return
-    raise AssertionError(f"{component} never became {state}")
 
 
 def test_down_a_reminder_and_resolved_each_told_once_and_not_again_after_a_restart(site, broker, receiver):
