@@ -15,6 +15,10 @@ class Refused(Exception):
     """The URL, or the address its host resolves to, is not one the site sends to; says why in English."""
 
 
+class Unresolved(Refused):
+    """The URL's host name does not resolve (now): a sign-up may wait for the challenge to tell."""
+
+
 def _allowed(address: str, loopback: bool) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
@@ -47,8 +51,6 @@ def check_url(url: str, loopback: bool = False) -> str:
         literal = None
     if literal is not None and not _allowed(str(literal), loopback):
         raise Refused(f"{literal} is not a public address")
-    if literal is None and (parts.hostname == "localhost" or "." not in parts.hostname) and not loopback:
-        raise Refused(f"{parts.hostname} is not a public host name")
     return url
 
 
@@ -60,7 +62,7 @@ def resolve_public(url: str, loopback: bool = False) -> str:
     try:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise Refused(f"{parts.hostname} does not resolve: {exc}") from None
+        raise Unresolved(f"{parts.hostname} does not resolve: {exc}") from None
     addresses = list(dict.fromkeys(info[4][0] for info in found))
     # Every address must be allowed: a name that answers one public and one private address is refused whole.
     bad = [a for a in addresses if not _allowed(a, loopback)]

@@ -17,7 +17,7 @@ from mpass_status.notify.choices import clean_address
 from mpass_status.notify.routes import MAX_FORM_BYTES, _client, _from_this_site, _page, _token
 from mpass_status.notify.sender import KEY
 from mpass_status.notify.store import Limited
-from mpass_status.notify.webhook_address import MAX_URL, Refused, check_url
+from mpass_status.notify.webhook_address import MAX_URL, Refused, Unresolved, resolve_public
 from mpass_status.notify.webhook_store import Taken, WebhookStore
 from mpass_status.web.language import language_blueprint
 
@@ -47,7 +47,11 @@ def sign_up():
         abort(403)
     url, errors = request.form.get("url", "").strip(), {}
     try:
-        check_url(url, runtime.settings().webhook_loopback)
+        # A name that resolves to a private address is refused now, and again at each delivery; one that does not
+        # resolve yet is left to its challenge.
+        resolve_public(url, runtime.settings().webhook_loopback)
+    except Unresolved:
+        pass
     except Refused:
         errors["url"] = _("Write one https:// address of your system that is reachable from the internet.")
     owner = clean_address(request.form.get("owner", ""))

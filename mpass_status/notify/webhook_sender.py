@@ -11,6 +11,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from mpass_status import runtime
+from mpass_status.config.settings import SettingsError
 from mpass_status.notify.fanout import FRESH, START, TOLD
 from mpass_status.notify.sender import POLL_SECONDS, store_of
 from mpass_status.notify.smtp import Connection, Permanent, Target, Temporary
@@ -39,14 +40,14 @@ def echoed(answer: bytes, payload: str) -> bool:
 
 
 def configured(app: Flask) -> dict[str, str]:
-    """Returns the operator's hooks (url -> owner) of STATUS_WEBHOOKS; raises ValueError naming a URL the site
+    """Returns the operator's hooks (url -> owner) of STATUS_WEBHOOKS; raises SettingsError naming a URL the site
     would not send to."""
     settings = runtime.settings(app)
     for url, _ in settings.webhooks:
         try:
             check_url(url, settings.webhook_loopback)
         except Refused as exc:
-            raise ValueError(f"STATUS_WEBHOOKS: cannot use {url}: {exc}") from None
+            raise SettingsError(f"STATUS_WEBHOOKS: cannot use {url}: {exc}") from None
     return dict(settings.webhooks)
 
 
@@ -165,7 +166,7 @@ def webhook_sender(app: Flask) -> WebhookSender | None:
     """Returns app's webhook sender, or None when webhooks are not offered (they are where e-mail is)."""
     store = store_of(app)
     if store is None and runtime.settings(app).webhooks:
-        raise ValueError(
+        raise SettingsError(
             "STATUS_WEBHOOKS: set STATUS_SMTP_URL and STATUS_MAIL_FROM too, a hook's owner is told by e-mail"
         )
     return WebhookSender(app, WebhookStore(store)) if store is not None else None

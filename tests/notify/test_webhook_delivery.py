@@ -91,7 +91,10 @@ def test_news_arrives_signed_in_statuspage_shape_with_the_apis_incident_once(hoo
     api = hook_site.test_client().get("/api/v2/incidents.json?lang=fi").get_json()["incidents"]
     same = next(i for i in api if i["id"] == body["incident"]["id"])
     assert body["incident"]["name"] == "Kirjautuminen ei toimi" == same["name"]
-    assert body["incident"]["incident_updates"] == same["incident_updates"] and body["incident"]["status"] == "investigating"
+    assert (
+        body["incident"]["incident_updates"] == same["incident_updates"]
+        and body["incident"]["status"] == "investigating"
+    )
     assert body["meta"]["unsubscribe"].endswith(page)
     # Nothing twice: the next passes deliver nothing more.
     assert sender(hook_site).once() == 0 and sender(hook_site).once() == 0 and len(receiver.of("incident")) == 1

@@ -31,7 +31,9 @@ def sender(app, clock=time.time) -> WebhookSender:
 def subscribe(client, url, owner="it@palvelu.example", lang="fi", headers=None):
     """Posts the webhook form as a browser on the site's own page does."""
     data = {"url": url, "owner": owner}
-    return client.post(f"/{lang}/subscribe/webhook/", data=data, headers={"Origin": ORIGIN} if headers is None else headers)
+    return client.post(
+        f"/{lang}/subscribe/webhook/", data=data, headers={"Origin": ORIGIN} if headers is None else headers
+    )
 
 
 def confirmed_hook(app, receiver, url=None, owner="it@palvelu.example", lang="fi") -> tuple[str, str]:
