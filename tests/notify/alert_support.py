@@ -12,8 +12,8 @@ from mpass_status.web.live import live_status
 
 
 class Receiver:
-    """An HTTP server that keeps the JSON bodies posted to it, answering 200 or, when refusing, 500. While held is
-    set, a request waits for held to be cleared (the number waiting is in waiting) before it is answered."""
+    """An HTTP server that keeps the JSON bodies posted to it, answering 200 or, when refusing, 500. When held is
+    set, the next request (only that one) waits until go is set before it is answered; waiting counts them."""
 
     def __init__(self):
         self.bodies, self.refusing, self.waiting = [], False, 0
@@ -25,6 +25,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if outer.held.is_set():
+                    outer.held.clear()
                     outer.waiting += 1
                     outer.go.wait(60)
                 if outer.refusing:
