@@ -70,6 +70,7 @@ def post(
     if secret is not None:
         stamp = str(int(clock()))
         headers |= {TIMESTAMP: stamp, SIGNATURE: sign(secret, stamp, body)}
+    deadline = time.monotonic() + timeout
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
@@ -82,6 +83,9 @@ def post(
                 answer += chunk
                 if len(answer) >= MAX_ANSWER:
                     break
+                # httpx's timeout is per read: an answer trickled a byte at a time must not hold the sender.
+                if time.monotonic() > deadline:
+                    return Outcome(False, True, f"answer not complete within {timeout:g} s")
     except httpx.TimeoutException:
         return Outcome(False, True, f"no answer within {timeout:g} s")
     except httpx.HTTPError as exc:

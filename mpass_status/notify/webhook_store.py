@@ -31,6 +31,8 @@ from mpass_status.notify.store import (
 # a short while (a deployment, a restart) keeps its hook, one down for hours does not.
 DISABLE_FAILURES, DISABLE_SECONDS = 10, 4 * 3600.0
 CLAIM_ROWS = 20
+# An operator's hook whose challenge was given up is challenged again after this long.
+RECHALLENGE_SECONDS = 3600.0
 QUEUE = "INSERT INTO webhook_outbox (hook, event, kind, payload, due) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 
 
@@ -169,14 +171,25 @@ class WebhookStore:
             for url, owner in wanted.items():
                 row = rows.get(url)
                 if row is None:
+                    # Another worker's pass may have added it a moment ago (PostgreSQL runs them side by side).
                     hook = db.execute(
                         "INSERT INTO webhooks (url, owner, lang, configured, secret, token, asked)"
-                        " VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id",
+                        " VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (url) DO NOTHING RETURNING id",
                         (url, owner, lang, secrets.token_urlsafe(32), secrets.token_urlsafe(32), now),
-                    ).fetchone()[0]
-                    self._challenge(db, hook, now)
+                    ).fetchone()
+                    if hook:
+                        self._challenge(db, hook[0], now)
                 elif not row["configured"] or row["owner"] != owner:
                     db.execute("UPDATE webhooks SET configured = 1, owner = ? WHERE id = ?", (owner, row["id"]))
+            # An operator's hook keeps its secret until it answers: its challenge, given up, is sent again hourly.
+            again = db.execute(
+                "UPDATE webhooks SET asked = ? WHERE configured = 1 AND confirmed IS NULL AND asked <= ? AND id NOT IN"
+                " (SELECT hook FROM webhook_outbox WHERE kind = 'challenge' AND sent IS NULL AND failed IS NULL)"
+                " RETURNING id",
+                (now, now - RECHALLENGE_SECONDS),
+            ).fetchall()
+            for row in again:
+                self._challenge(db, row[0], now)
 
     # Fan-out.
 
@@ -346,11 +359,11 @@ class WebhookStore:
             )
 
     def expire(self, now: float) -> int:
-        """Deletes hooks never confirmed within PENDING_SECONDS, site hooks disabled for STOPPED_SECONDS, and
+        """Deletes site hooks never confirmed within PENDING_SECONDS or disabled for STOPPED_SECONDS, and
         delivered or failed rows older than SENT_KEEP_SECONDS; returns how many hooks went."""
         with self._connect() as db:
             gone = db.execute(
-                "DELETE FROM webhooks WHERE (confirmed IS NULL AND asked <= ?)"
+                "DELETE FROM webhooks WHERE (configured = 0 AND confirmed IS NULL AND asked <= ?)"
                 " OR (configured = 0 AND disabled_at <= ?)",
                 (now - PENDING_SECONDS, now - STOPPED_SECONDS),
             ).rowcount

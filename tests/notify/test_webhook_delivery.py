@@ -150,3 +150,22 @@ def test_a_hook_failing_for_hours_is_disabled_its_owner_told_and_enabled_again(h
     clock.now += 1
     assert hooks.once() == 1
     assert receiver.of("incident")[-1].json["incident"]["id"].endswith("kolmas")
+
+
+@pytest.mark.parametrize(
+    ("lang", "link", "title"),
+    [
+        ("fi", "Tiedotteet omaan järjestelmääsi webhookilla", "Tilaa webhook"),
+        ("sv", "Meddelandena till ditt eget system med en webhook", "Prenumerera med en webhook"),
+    ],
+)
+def test_the_subscribe_page_links_the_webhook_form_where_e_mail_is_offered(mail_site, make_site, lang, link, title):
+    client = mail_site().test_client()
+    page = client.get(f"/{lang}/subscribe/").get_data(as_text=True)
+    assert f'<a href="/{lang}/subscribe/webhook/">{link}</a>' in page
+    form = client.get(f"/{lang}/subscribe/webhook/")
+    assert form.status_code == 200 and f"<h1>{title}</h1>" in form.get_data(as_text=True)
+    assert "no-store" in form.headers["Cache-Control"]
+    without = make_site().test_client()
+    assert f"/{lang}/subscribe/webhook/" not in without.get(f"/{lang}/subscribe/").get_data(as_text=True)
+    assert without.get(f"/{lang}/subscribe/webhook/").status_code == 404

@@ -10,7 +10,7 @@ import pytest
 
 from mpass_status.config.settings import SettingsError
 from tests.notify.webhook_receiver import Receiver
-from tests.notify.webhook_support import hooks_of, sender
+from tests.notify.webhook_support import Clock, hooks_of, sender
 
 
 @pytest.fixture
@@ -58,3 +58,21 @@ def test_an_operators_hook_is_challenged_signed_with_its_printed_secret_and_drop
 def test_a_hook_the_site_would_not_send_to_stops_the_start_naming_the_setting(mail_site, value, error):
     with pytest.raises(error, match="STATUS_WEBHOOKS|WEBHOOKS"):
         mail_site(WEBHOOKS=value)
+
+
+def test_an_operators_hook_keeps_its_secret_and_is_challenged_again_hourly_until_it_answers(mail_site, receiver):
+    app = mail_site(WEBHOOK_LOOPBACK=True, WEBHOOKS=f"ops@palvelu.example {receiver.url}")
+    receiver.script = ["wrong"]
+    clock = Clock()
+    hooks = sender(app, clock)
+    assert hooks.once() == 0
+    (first,) = hooks_of(app).hooks()
+    assert first.confirmed is None and first.challenge_failed == "the answer did not hold the challenge"
+    clock.now += 600
+    assert hooks.once() == 0 and len(receiver.of("url_verification")) == 1
+    # Nor is it deleted with the site's unconfirmed hooks: its secret is in the receiver's configuration.
+    hooks_of(app).expire(clock.now + 3 * 24 * 3600)
+    clock.now += 3600
+    assert hooks.once() == 1 and len(receiver.of("url_verification")) == 2
+    (found,) = hooks_of(app).hooks()
+    assert found.confirmed is not None and found.secret == first.secret
