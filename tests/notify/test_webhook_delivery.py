@@ -6,7 +6,9 @@ to enable it again."""
 import hashlib
 import hmac
 import re
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -169,3 +171,22 @@ def test_the_subscribe_page_links_the_webhook_form_where_e_mail_is_offered(mail_
     without = make_site().test_client()
     assert f"/{lang}/subscribe/webhook/" not in without.get(f"/{lang}/subscribe/").get_data(as_text=True)
     assert without.get(f"/{lang}/subscribe/webhook/").status_code == 404
+
+
+def test_the_receivers_check_in_the_deployment_guide_accepts_a_delivery_and_nothing_altered(hook_site, receiver):
+    guide = (Path(__file__).parents[2] / "docs" / "deploying.md").read_text(encoding="utf-8")
+    section = guide.split("## 6. Webhook subscriptions", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    found = {}
+    # The guide's own example, run as a receiver would.
+    exec(code, found)
+    verify = found["verify"]
+    _, secret = confirmed_hook(hook_site, receiver)
+    incident(hook_site)
+    sender(hook_site).once()
+    (delivery,) = receiver.of("incident")
+    assert verify(secret, delivery.headers, delivery.body)
+    assert not verify(secret, delivery.headers, delivery.body + b" ")
+    assert not verify("another secret", delivery.headers, delivery.body)
+    old = dict(delivery.headers, **{"X-MPASSid-Timestamp": str(int(time.time()) - 301)})
+    assert not verify(secret, old, delivery.body)
