@@ -10,10 +10,12 @@ import pytest
 
 from mpass_status import runtime
 from mpass_status.checks.runner import run_round
+from mpass_status.config.settings import SettingsError, defaults, load_settings
 from mpass_status.notices.parser import parse_notice
 from mpass_status.notify.alerts import alerter
+from mpass_status.notify.draft_branch import push_draft
 from mpass_status.status.states import State
-from tests.helpers import FIXTURE_NOTICES, git
+from tests.helpers import FIXTURE_NOTICES, ROOT, git
 from tests.notify.alert_support import Receiver, rounds_until
 
 LINK = "https://forge.example.fi/mpass/notices/compare/main...{branch}?expand=1"
@@ -132,3 +134,22 @@ def test_a_remote_that_cannot_be_reached_leaves_the_draft_in_the_drafts_folder(
     assert f"check and publish: {draft}\n(Pushing it to drafts/{draft.stem} failed: git ls-remote failed" in message
     _, problems = parse_notice(draft, runtime.config(site))
     assert problems == []
+
+
+def test_a_draft_in_a_nested_folder_keeps_every_other_file_of_the_branch(remote, tmp_path):
+    main = git(remote, "rev-parse", "refs/heads/main")
+    text = "---\ntype: incident\n---\n"
+    mirror = tmp_path / "drafts.git"
+    assert push_draft(str(remote), "main", "site/notices", mirror, "2026-12-05-tuotannon-hairio-1412.md", text)
+    branch = "drafts/2026-12-05-tuotannon-hairio-1412"
+    assert git(remote, "diff", "--name-status", main, branch) == "A\tsite/notices/2026-12-05-tuotannon-hairio-1412.md"
+    assert git(remote, "show", f"{branch}:site/notices/2026-12-05-tuotannon-hairio-1412.md") == text.strip()
+    # Asked again, it finds the branch there and pushes nothing.
+    assert not push_draft(str(remote), "main", "site/notices", mirror, "2026-12-05-tuotannon-hairio-1412.md", "x")
+    assert pushes(remote) == [f"refs/heads/{branch}"]
+
+
+@pytest.mark.parametrize("link", ["https://forge.example.fi/compare/main", "forge.example.fi/{branch}"])
+def test_a_drafts_link_needs_an_address_with_the_branch_in_it(link):
+    with pytest.raises(SettingsError, match="STATUS_DRAFTS_LINK: cannot use"):
+        load_settings(defaults(ROOT), {"STATUS_DRAFTS_LINK": link})
