@@ -90,7 +90,8 @@ class Route:
     urls: tuple[str, ...]
 
 
-DEFAULT = "default"
+# The default route's name, in parentheses: a route's is its ids ("production", "prod-oidc+wilma").
+DEFAULT = "(default)"
 
 
 def routes(config, alert_urls: str | None) -> list[Route]:
@@ -151,7 +152,8 @@ class Alerter:
             title, body = message(found)
             if draft and production_down(self.app, found):
                 body += f"\n\n{draft}"
-            if not self.providers.notify(title=title, body=body, tag=route.key):
+            # match_always off: a route named "always" (Apprise's tag for every message) hears only its own.
+            if not self.providers.notify(title=title, body=body, tag=route.key, match_always=False):
                 log.warning("operator alert not accepted on route %s; trying again next pass: %s", route.key, title)
                 continue
             self.state.record(route.key, {c.component: None if c.kind == "resolved" else c.state for c in found}, now)
