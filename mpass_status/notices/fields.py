@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from mpass_status.notices.markdown import render_inline
+from mpass_status.notices.markdown import render_inline, unknown_language_marks
 from mpass_status.notices.messages import suggest
 from mpass_status.notices.model import SEVERITIES, STAGES, TYPES, Moment, Update
 from mpass_status.notices.reader import Invalid, Reader
@@ -168,6 +168,8 @@ def _update(item: dict, item_line: int, kind: str, reader: Reader) -> Update | N
         text = reader.text(item[lang], f"update {lang}") if lang in item else None
         if text:
             texts[lang] = text
+            for mark, code in unknown_language_marks(text):
+                reader.warn(item[lang][1], "lang_mark_code", mark=mark, code=code)
         elif any(other in item for other in languages):
             reader.warn(item_line, "update_lacks_language", lang=lang)
     if not texts:
@@ -287,6 +289,8 @@ def _split_bodies(body: str, first_line: int, reader: Reader) -> dict[str, str]:
                 reader.error(number, "body_without_marker")
             continue
         parts[current].append(line)
+        for mark, code in unknown_language_marks(line):
+            reader.warn(number, "lang_mark_code", mark=mark, code=code)
     return {lang: "\n".join(lines).strip() for lang, lines in parts.items() if "\n".join(lines).strip()}
 
 

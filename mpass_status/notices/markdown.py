@@ -26,6 +26,18 @@ def is_language(code: str) -> bool:
     return localedata.exists(code.replace("-", "_"))
 
 
+_LANG_MARK = re.compile(r"\[[^\[\]\n]+\]\{lang=(?P<code>[^}\n]*)\}")
+
+
+def unknown_language_marks(text: str) -> list[tuple[str, str]]:
+    """Returns each [words]{lang=…} of text that makes no span, as (mark, code): its code is not a language's."""
+    return [
+        (found[0], found["code"])
+        for found in _LANG_MARK.finditer(text)
+        if not (LANG_SPAN.fullmatch(found[0]) and is_language(found["code"]))
+    ]
+
+
 def _lang_span(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != "[":
         return False

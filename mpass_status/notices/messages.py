@@ -296,6 +296,13 @@ MESSAGES = {
         N_("the text lacks language %(lang)s: readers see another language, marked pending"),
         "body",
     ),
+    "lang_mark_code": (
+        N_(
+            "%(mark)s: %(code)s is not a language code, so readers see the mark as written;"
+            " write e.g. [koulusihteeri]{lang=fi}"
+        ),
+        "body",
+    ),
     "body_too_deep": (N_("the text nests lists or quotes deeper than %(limit)s levels; simplify"), "body"),
 }
 

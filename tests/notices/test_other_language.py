@@ -7,7 +7,7 @@ import pytest
 from mpass_status.notices.markdown import render_block, render_inline
 from mpass_status.notices.messages import tell
 
-from ..helpers import ROOT
+from ..helpers import ROOT, VALID, errors_of, write
 
 ROLE_NAMES = ("oppilas", "koulusihteeri", "sijaisopettaja", "hallintohenkilö", "rehtori", "tietomalli")
 DATA_MODEL_NOTICES = [path.stem for path in sorted((ROOT / "notices").glob("20*-tietomalli-1-2*.md"))]
@@ -67,3 +67,25 @@ def test_the_check_names_a_pending_translation_as_the_page_labels_it(key):
     assert "”käännös tulossa”" in tell(key, "fi", **values)
     guide = (ROOT / "notices" / "README.md").read_text(encoding="utf-8")
     assert "väntande på översättning" not in guide and "käännöstä odottava" not in guide
+
+
+def test_a_mark_whose_code_is_not_a_language_is_a_warning_at_its_line(tmp_path):
+    text = VALID.replace("    sv: Utreds.\n", "    sv: Utreds, [oppilas]{lang=suomi}.\n") + (
+        "<!-- fi -->\nTeksti.\n<!-- sv -->\nRollen [Oppilas]{lang=fi} och [rehtori]{lang=qq}.\n"
+    )
+    notice, errors, warnings = errors_of(write(tmp_path, text))
+    assert notice is not None and errors == []
+    update_line = text.splitlines().index("    sv: Utreds, [oppilas]{lang=suomi}.") + 1
+    body_line = text.splitlines().index("Rollen [Oppilas]{lang=fi} och [rehtori]{lang=qq}.") + 1
+    assert warnings == [
+        (update_line, tell("lang_mark_code", "en", mark="[oppilas]{lang=suomi}", code="suomi")),
+        (body_line, tell("lang_mark_code", "en", mark="[rehtori]{lang=qq}", code="qq")),
+    ]
+    assert '<span lang="fi">Oppilas</span>' in notice.body_html["sv"] and "[rehtori]{lang=qq}" in notice.body_html["sv"]
+    assert "lukijat näkevät merkinnän sellaisenaan" in tell("lang_mark_code", "fi", mark="[x]{lang=qq}", code="qq")
+
+
+def test_the_shipped_notices_mark_nothing_the_check_warns_of():
+    for path in sorted((ROOT / "notices").glob("20*.md")):
+        _, errors, warnings = errors_of(path)
+        assert errors == [] and warnings == [], path.name
