@@ -70,7 +70,6 @@ def post(
     if secret is not None:
         stamp = str(int(clock()))
         headers |= {TIMESTAMP: stamp, SIGNATURE: sign(secret, stamp, body)}
-    deadline = time.monotonic() + timeout
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
@@ -78,12 +77,12 @@ def post(
                 "POST", target, content=body, headers=headers, extensions={"sni_hostname": server_name}
             ) as response,
         ):
-            answer = b""
+            answer, deadline = b"", time.monotonic() + timeout
             for chunk in response.iter_bytes():
                 answer += chunk
                 if len(answer) >= MAX_ANSWER:
                     break
-                # httpx's timeout is per read: an answer trickled a byte at a time must not hold the sender.
+                # httpx's timeout is per read: a body trickled a byte at a time must not hold the sender.
                 if time.monotonic() > deadline:
                     return Outcome(False, True, f"answer not complete within {timeout:g} s")
     except httpx.TimeoutException:

@@ -30,7 +30,7 @@ def receiver():
 
 @pytest.fixture
 def hook_site(mail_site):
-    return mail_site(WEBHOOK_LOOPBACK=True, WEBHOOK_TIMEOUT_SECONDS=0.5)
+    return mail_site(WEBHOOK_LOOPBACK=True, WEBHOOK_TIMEOUT_SECONDS=1)
 
 
 def incident(app, slug="kirjautuminen"):

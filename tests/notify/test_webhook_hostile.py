@@ -2,6 +2,8 @@
 credentials, no form from another site, no header smuggled in the owner's address, a name that resolves to a
 private address refused when the delivery connects, and a redirect never followed."""
 
+import socket
+import threading
 import time
 
 import pytest
@@ -106,3 +108,27 @@ def test_a_redirect_is_not_followed(receiver):
     outcome = post(receiver.url, b"{}", "incident", "x", "secret", timeout=1, loopback=True)
     assert not outcome.delivered and not outcome.retry and outcome.reason == "HTTP 302: redirects are not followed"
     assert len(receiver.requests) == 1
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_a_failed_attempt_to_try_again():
+    # Each byte comes well within the timeout of a read, the whole never within the timeout.
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n")
+            while not stop.wait(0.2):
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    outcome = post(url, b"{}", "incident", "x", "secret", timeout=1, loopback=True)
+    stop.set()
+    listener.close()
+    assert not outcome.delivered and outcome.retry and outcome.reason == "answer not complete within 1 s"
