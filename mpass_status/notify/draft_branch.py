@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mpass_status.notices.history import GitError, git
 
-GIT_TIMEOUT = 60
+# The alert waits for the draft: a forge that hangs delays it by at most a few of these.
+GIT_TIMEOUT = 15
 # The published branch is fetched under this ref of the mirror; the draft's commit is made on top of it.
 BASE_REF = "refs/drafts-base"
 AUTHOR = ("MPASSid status site", "status-site@localhost")

@@ -67,7 +67,11 @@ def draft_lines(app: Flask, state, told: dict, every: list, new: list, now: floa
         name = drafted[0]
     else:
         state.record(DRAFTED, {"outage": name}, now)
-    return place_draft(app, name, text)
+    try:
+        return place_draft(app, name, text)
+    except OSError as exc:  # a drafts folder that cannot be written must not keep the alert from going out
+        log.error("incident draft not written: %s", exc)
+        return f"The incident draft could not be written: {exc}"
 
 
 def place_draft(app: Flask, name: str, text: str) -> str:

@@ -136,6 +136,23 @@ def test_a_remote_that_cannot_be_reached_leaves_the_draft_in_the_drafts_folder(
     assert problems == []
 
 
+def test_a_drafts_folder_that_cannot_be_written_does_not_keep_the_alert_back(
+    make_site, standin_config, receiver, broker, tmp_path
+):
+    (tmp_path / "blocker").write_text("a file where the drafts folder's parent should be")
+    site = make_site(
+        None,
+        STATUS_CONFIG=str(standin_config.path),
+        ALERT_URLS=receiver.url,
+        SEND_IN_BACKGROUND=False,
+        DRAFTS_DIR=str(tmp_path / "blocker" / "drafts"),
+    )
+    broker.set_fault("discovery", "500")
+    rounds_until(site, "prod-oidc", State.DOWN)
+    assert alerter(site).once()
+    assert "The incident draft could not be written: " in receiver.bodies[-1]["message"]
+
+
 def test_a_draft_in_a_nested_folder_keeps_every_other_file_of_the_branch(remote, tmp_path):
     main = git(remote, "rev-parse", "refs/heads/main")
     text = "---\ntype: incident\n---\n"
