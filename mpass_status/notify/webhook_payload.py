@@ -62,6 +62,7 @@ class Snapshot:
         update = {
             "id": f"{component}-{self.now:%Y%m%dT%H%M%S%fZ}",
             "component_id": component,
+            "component_type": "Component",
             "created_at": at,
             "old_status": old,
             "new_status": new,
@@ -71,10 +72,12 @@ class Snapshot:
 
 def with_meta(app: Flask, hook: Hook, body: dict) -> str:
     """Returns the JSON a hook receives: body with Statuspage's meta (where to unsubscribe, where the
-    documentation is) in the hook's language."""
+    documentation is, when it was made) in the hook's language."""
     with _in_language(app, hook.lang):
-        base = runtime.config(app).base_url
+        config = runtime.config(app)
+        base, generated = config.base_url, iso_instant(datetime.now(UTC), config.timezone)
         documentation = base + url_for("webhooks.sign_up")
         # The operator's hooks end in the settings, not on a page.
         unsubscribe = None if hook.configured else base + url_for("webhooks.hook", token=hook.token)
-    return json.dumps({"meta": {"unsubscribe": unsubscribe, "documentation": documentation}, **body})
+    meta = {"unsubscribe": unsubscribe, "documentation": documentation, "generated_at": generated}
+    return json.dumps({"meta": meta, **body})

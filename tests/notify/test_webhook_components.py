@@ -48,6 +48,8 @@ def test_a_change_of_the_checks_verdict_is_one_component_update_each_way(site, b
     assert set(down) == {"meta", "page", "component_update", "component"}
     change = down["component_update"]
     assert (change["old_status"], change["new_status"]) == ("operational", "major_outage")
+    assert change["component_id"] == "prod-oidc" and change["component_type"] == "Component"
+    assert set(down["meta"]) == {"unsubscribe", "documentation", "generated_at"}
     api = site.test_client().get("/api/v2/components.json?lang=sv").get_json()["components"]
     shown = next(c for c in api if c["id"] == "prod-oidc")
     assert down["component"]["name"] == shown["name"] and down["component"]["status"] == "major_outage"
