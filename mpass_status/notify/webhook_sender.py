@@ -78,10 +78,12 @@ class WebhookSender:
     def fan_out(self, now: float) -> int:
         """Queues each news event not yet seen and each component's new status for every confirmed hook."""
         events, seen = runtime.news(self.app), self.store.seen_news()
-        if START not in seen:
-            self.store.mark_seen([START, *(e.id for e in events)], now)
-            seen = set()
-            events = []
+        if START not in seen or not self.store.listening():
+            # Nobody to tell: the news is marked heard of, and the components' statuses are read afresh (no
+            # reading of the live status) when the first hook is confirmed.
+            self.store.mark_seen([START, *(e.id for e in events if e.id not in seen)], now)
+            self.store.forget_components()
+            return 0
         snapshot, queued = None, 0
         by_id = runtime.notices(self.app).by_id
         for event in events:

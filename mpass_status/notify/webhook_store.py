@@ -224,6 +224,19 @@ class WebhookStore:
                 return 0
             return self._queue(db, event, "incident", payload_of, now)
 
+    def listening(self) -> bool:
+        """Tells whether any hook is confirmed and enabled, so that news and changes have someone to go to."""
+        with self._connect() as db:
+            return (
+                db.execute("SELECT 1 FROM webhooks WHERE confirmed IS NOT NULL AND disabled IS NULL LIMIT 1").fetchone()
+                is not None
+            )
+
+    def forget_components(self) -> None:
+        """Forgets the components' statuses: the next reading is where changes count from again."""
+        with self._connect() as db:
+            db.execute("DELETE FROM webhook_components")
+
     def component_statuses(self) -> dict[str, str]:
         """Returns each component's status the hooks were last told of (or that was found when they started)."""
         with self._connect() as db:
