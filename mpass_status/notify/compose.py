@@ -102,6 +102,9 @@ def _message(sender: str, to: str, subject: str, text: str, html: str) -> Messag
     # took most of a sender's time at 100,000 e-mails.
     message = MIMEMultipart("alternative", policy=UNFOLDED)
     message["From"], message["To"] = sender, to
+    # A notice's title may hold a line break (YAML lets an author write one): in a header it would start a header
+    # of its own, so the subject is one line.
+    subject = " ".join(subject.split())
     message["Subject"] = Header(subject, "utf-8").encode() if not subject.isascii() else subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Auto-Submitted"] = "auto-generated"
