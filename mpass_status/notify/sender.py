@@ -52,11 +52,11 @@ def deliver(app: Flask, store: SubscriptionStore, connection: Connection, clock:
             if first.kind == reminders.KIND and not reminders.still_due(app, first, clock()):
                 store.sent(ids, clock())  # cancelled or begun since it was queued: nothing to remind of
                 continue
-            message = _compose(app, batch)
-            if message is None:
-                store.sent(ids, clock())
-                continue
             try:
+                message = _compose(app, batch)
+                if message is None:
+                    store.sent(ids, clock())
+                    continue
                 connection.send(message)
             except Temporary as exc:
                 log.warning("e-mail to subscriber %s deferred: %s", first.subscriber.id, exc)
@@ -67,6 +67,11 @@ def deliver(app: Flask, store: SubscriptionStore, connection: Connection, clock:
                 log.warning("e-mail to subscriber %s refused: %s", first.subscriber.id, exc)
                 for mail in batch:
                     store.refused(mail, str(exc), clock())
+                continue
+            except Exception as exc:  # one e-mail that cannot be written must not hold up every one behind it
+                log.exception("e-mail to subscriber %s could not be written", first.subscriber.id)
+                for mail in batch:
+                    store.retry(mail, f"could not be written: {type(exc).__name__}: {exc}", clock())
                 continue
             store.sent(ids, clock())
             accepted += 1
