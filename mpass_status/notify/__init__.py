@@ -2,8 +2,9 @@
 record of news and the settings.
 
 choices.py (what a subscriber asked for) → store.py (subscribers and the outbox, in the results database) →
-fanout.py (each news event into one outbox row per matching subscriber) → compose.py (the e-mails, in the
-subscriber's language) → smtp.py + sender.py (handed to SMTP, retried, recorded). routes.py serves the
+fanout.py (each news event into one outbox row per matching subscriber; reminders.py a maintenance break's
+reminder, auto_notice.py the checks' automatic notice) → compose.py (the e-mails, in the subscriber's language) →
+smtp.py + dkim.py + sender.py (signed, handed to SMTP, retried, recorded). routes.py serves the
 sign-up, confirmation, management and one-click unsubscription; cli.py `flask notify`.
 
 Webhooks go beside the e-mail: webhook_address.py (which URLs) → webhook_store.py (hooks and their deliveries) →
