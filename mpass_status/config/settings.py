@@ -238,11 +238,11 @@ class Settings:
     auto_notice_after_seconds: float = 300.0
     dkim_key: Path | None = None
     dkim_selector: str | None = None
-    alert_urls: str | None = None
-    alert_reminder_seconds: float = 3600.0
     webhooks: tuple[tuple[str, str], ...] = ()
     webhook_loopback: bool = False
     webhook_timeout_seconds: float = 10.0
+    alert_urls: str | None = None
+    alert_reminder_seconds: float = 3600.0
     drafts_dir: Path | None = None
     drafts_link: str | None = None
 
