@@ -30,7 +30,9 @@ def routed_site(make_site, standin_config, receivers, **settings):
     return make_site(None, STATUS_CONFIG=str(path), SEND_IN_BACKGROUND=False, DRAFTS_DIR=drafts, **settings)
 
 
-def test_a_production_fault_reaches_only_the_production_route(make_site, standin_config, receivers, broker, test_broker):
+def test_a_production_fault_reaches_only_the_production_route(
+    make_site, standin_config, receivers, broker, test_broker
+):
     site = routed_site(make_site, standin_config, receivers)
     broker.set_fault("discovery", "500")
     rounds_until(site, "prod-oidc", State.DOWN)
