@@ -295,8 +295,8 @@ def test_the_sync_tells_what_it_held_back_in_the_staffs_language(site, remote):
     assert "severity is missing" not in finnish.output and "held back" not in finnish.output
     # Run again on the same commit (the problems then come from the state file's record): in Swedish.
     swedish = site.test_cli_runner().invoke(args=["notices", "sync", "--lang", "sv"])
-    assert f"{INCIDENT} hölls tillbaka; webbplatsen visar dess version från commit {good[:12]}:" in swedish.output
+    assert f"{INCIDENT} hölls tillbaka; driftlägessidan visar dess version från commit {good[:12]}:" in swedish.output
     assert f"  notices/{INCIDENT}:2: severity saknas; skriv en av dessa:" in swedish.output
-    assert "på webbplatsen nu: commit" in swedish.output
+    assert "på driftlägessidan nu: commit" in swedish.output
     # The state /readyz shows keeps the English text.
     assert "severity is missing" in readiness(site)["held_back"][0]["problems"][0]

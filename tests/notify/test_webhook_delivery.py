@@ -137,7 +137,7 @@ def test_a_hook_failing_for_hours_is_disabled_its_owner_told_and_enabled_again(h
     (hook,) = hooks_of(hook_site).hooks()
     assert hook.disabled == "11 failed attempts in a row, the last: HTTP 500"
     (mail,) = smtp.handler.to("it@palvelu.example")
-    assert mail["Subject"] == f"MPASSidin webhook osoitteeseen {receiver.url} poistettiin käytöstä"
+    assert mail["Subject"] == f"MPASSid:n webhook osoitteeseen {receiver.url} poistettiin käytöstä"
     assert "Syy: 11 failed attempts in a row, the last: HTTP 500" in text_of(mail)
     assert "/fi/subscribe/webhook/" in text_of(mail)
     # Nothing more goes to it, and the owner is told once.

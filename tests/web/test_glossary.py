@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from babel.messages.pofile import read_po
 
 from mpass_status.web.export import site_urls
 
@@ -116,4 +117,26 @@ def test_the_guide_template_and_configuration_use_the_glossarys_words_too(path):
         text = "\n".join(line for line in text.splitlines() if not line.startswith("|"))
     forms = avoided()["fi"] + avoided()["sv"]
     found = [form for form in forms if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", " ".join(text.split()))]
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_no_message_of_the_catalog_uses_a_form_to_avoid(lang):
+    """The pages above are what a reader browses; e-mails, webhook pages and forms read the same catalog."""
+    with open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as source:
+        catalog = read_po(source)
+    texts = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+    ]
+    assert len(texts) > 300, len(texts)
+    forms = avoided()[lang]
+    found = [
+        (form, text)
+        for text in texts
+        for form in forms
+        if re.search(rf"(?<![\w:-]){re.escape(form)}(?![\w:-])", " ".join(text.split()))
+    ]
     assert found == []
