@@ -60,9 +60,12 @@ demo: setup
 	    STATUS_SMTP_URL=smtp://127.0.0.1:$(MAIL_PORT) STATUS_MAIL_FROM="MPASSid demo <status@demo.invalid>" \
 	    $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Every test, on four xdist workers: most tests wait on loopback servers and real timeouts, not the cores. The
+# fault tests run one at a time within their two groups (tests/conftest.py), so their timed thresholds hold.
+TEST_WORKERS ?= 4
 test: setup-dev system-packages
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The inner loop: lint and every test but the slow groups (fault injection, browsers, the PostgreSQL
 # engine, the few tests marked `slow`), in under a minute; `make test` runs them all, one after another,

@@ -13,6 +13,9 @@ from mpass_status.standin.reference import StandinReference
 from . import postgres
 from .helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, ROOT, build_site
 
+# The fault tests that wait out real schedules for most of their time, a group of their own.
+TIMED = {"test_thresholds.py", "test_watch.py"}
+
 
 def pytest_collection_modifyitems(items):
     """Marks the slow groups `make test-quick` leaves out: tests/faults, tests/browser, and the PostgreSQL tests
@@ -21,6 +24,10 @@ def pytest_collection_modifyitems(items):
         folder = item.path.relative_to(ROOT / "tests").parts[0]
         if folder in ("faults", "browser"):
             item.add_marker(folder)
+        if folder == "faults":
+            # `make test` runs the suite on several xdist workers (--dist loadgroup): the fault tests, which
+            # time real thresholds, run one at a time in each of two groups, beside the rest.
+            item.add_marker(pytest.mark.xdist_group("faults-timed" if item.path.name in TIMED else "faults"))
         if "postgres_server" in item.fixturenames:
             item.add_marker("postgres")
 

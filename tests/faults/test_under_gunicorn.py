@@ -45,17 +45,21 @@ def test_production_refusing_while_test_answers_is_an_outage_and_a_dead_prober_i
 
         refuse(production)
         refused_at = time.monotonic()
-        down = wait_for(
-            lambda: all(states(answer_json(base + "/api/v2/summary.json")[1])[c] == "major_outage" for c in PRODUCTION),
-            30,
-        )
+
+        def outage_told() -> bool:
+            # One answer read whole: judged by target, the test environment still answers and says so; the
+            # references answer, so this is the broker's outage and not the site's own network. (On a loaded
+            # machine a reference check can time out for a round, and then the honest answer is unknown.)
+            summary = answer_json(base + "/api/v2/summary.json")[1]
+            return (
+                all(states(summary)[c] == "major_outage" for c in PRODUCTION)
+                and {states(summary)[c] for c in TEST} == {"operational"}
+                and summary["status"]["indicator"] == "critical"
+            )
+
+        down = wait_for(outage_told, 30)
         took = time.monotonic() - refused_at
         assert down, answer_json(base + "/api/v2/summary.json")
-        summary = answer_json(base + "/api/v2/summary.json")[1]
-        # Judged by target: the test environment still answers and says so; the references answer, so this is
-        # the broker's outage and not the site's own network.
-        assert {states(summary)[c] for c in TEST} == {"operational"}
-        assert summary["status"]["indicator"] == "critical"
         front = answer(base + "/fi/")[1].decode()
         assert "Kirjautuminen MPASSid:llä ei onnistu" in front and "Vika on MPASSid:ssä" in front
         assert answer(base + "/readyz")[0] == 200
