@@ -110,3 +110,17 @@ class Folder:
     def remove(self, name: str) -> None:
         """Removes the entry name (a link itself, never its target)."""
         os.unlink(self._checked(name), dir_fd=self.fd)
+
+
+def sqlite_gone(path: Path) -> bool:
+    """Whether the SQLite file at path was deleted or emptied under a running site (by hand, by a clean-up job).
+
+    A deleted file's write-ahead log and shared memory belong to the old file: they are removed, so that the file
+    made again is not handed the old one's pages.
+    """
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return True

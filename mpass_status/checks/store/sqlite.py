@@ -14,6 +14,7 @@ from pathlib import Path
 from mpass_status.checks.store.interface import ResultsStore, StorageError
 from mpass_status.checks.store.sql import BUSY_SECONDS, SQLResults, schema
 from mpass_status.checks.store.sqlite_lock import FileLock, prober_alive
+from mpass_status.files import sqlite_gone
 
 log = logging.getLogger(__name__)
 # SQLite's names for a file that is not (or no longer) a database.
@@ -60,20 +61,10 @@ class SQLiteResults(SQLResults):
                 db.execute(f"ALTER TABLE {table} ADD COLUMN vantage TEXT NOT NULL DEFAULT ''")
         self._ready = True
 
-    def _gone(self) -> bool:
-        # A file deleted or emptied under a running site (by hand, by a clean-up job) has lost its tables: it
-        # is made again at once, and a deleted one's WAL, which belongs to the old file, is not replayed into it.
-        try:
-            return self.path.stat().st_size == 0
-        except FileNotFoundError:
-            for suffix in ("-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-            return True
-
     @contextmanager
     def _connect(self, busy_seconds: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection]:
         try:
-            if self._ready and self._gone():
+            if self._ready and sqlite_gone(self.path):
                 log.error("results database %s was deleted or emptied: making it again", self.path)
                 self._ready = False
             if not self._ready:
