@@ -65,9 +65,11 @@ def front_matter_too_deep(front: str, first_line: int) -> int | None:
             indents.append(indent)
             opened = _INDICATORS.match(stripped)
             block = len(indents) + (len(re.findall("[-?:]", opened.group())) if opened else 0)
+        # Only brackets change the flow depth: a line outside flow without one (nearly every line) needs no scan.
+        scanned = line if flow or "[" in line or "{" in line else ""
         quote = None
         previous = " "
-        for character in line:
+        for character in scanned:
             if quote:
                 if character == quote:
                     quote = None

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+
+from mpass_status.notices.markdown import render_block
 
 TYPES = ("incident", "maintenance", "change", "announcement")
 SEVERITIES = ("down", "disrupted", "notice")
@@ -79,7 +82,8 @@ class Notice:
     title: dict[str, str]
     summary: dict[str, str]
     updates: tuple[Update, ...]
-    body_html: dict[str, str]
+    # The body's markdown per language; body_html renders it when first read.
+    body: dict[str, str]
     # The first update's time, else the file's date at midnight: orders the archive.
     published: datetime
     # The newest commit that changed the notice after the one that added it (a correction), and how many
@@ -93,6 +97,12 @@ class Notice:
     editor_note: dict[str, str] = field(default_factory=dict)
     # Slugs of the notices this one refers to, linked on its page (the checker tells a slug that is not there).
     see_also: tuple[str, ...] = ()
+
+    @cached_property
+    def body_html(self) -> dict[str, str]:
+        """The body rendered to HTML that cannot carry script, per language. Rendered when first read, not when
+        the file is parsed: most notices of a large archive are never shown, and a first start parses them all."""
+        return {lang: render_block(text) for lang, text in self.body.items()}
 
     def _in(self, values: dict[str, str], lang: str) -> Text:
         # A missing translation falls back to the first language that has the text, marked pending.
@@ -115,8 +125,8 @@ class Notice:
     def missing_languages(self) -> tuple[str, ...]:
         """Returns the languages in which some part of the notice is not yet written."""
         parts = [self.title, self.summary] + [u.text for u in self.updates]
-        if any(self.body_html.values()):
-            parts.append(self.body_html)
+        if any(self.body.values()):
+            parts.append(self.body)
         return tuple(lang for lang in self.languages if any(not p.get(lang) for p in parts))
 
     @property

@@ -33,7 +33,6 @@ from mpass_status.notices.limits import (
     front_matter_too_deep,
     yaml_too_deep,
 )
-from mpass_status.notices.markdown import render_block
 from mpass_status.notices.model import Notice
 from mpass_status.notices.reader import Invalid, Reader
 from mpass_status.problems import Problem
@@ -108,7 +107,7 @@ def _parse(path: Path, reader: Reader) -> Notice | None:
         title=title,
         summary=summary,
         updates=ordered,
-        body_html={lang: render_block(text) for lang, text in bodies.items()},
+        body=bodies,
         published=min([u.time.at for u in ordered], default=midnight),
         languages=config.languages,
         published_by=published_by,

@@ -58,7 +58,7 @@ def Notice(id, type, severity, components, start, end=None, cancelled=False):  #
         title={},
         summary={},
         updates=(),
-        body_html={},
+        body={},
         published=start,
     )
 

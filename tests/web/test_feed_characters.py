@@ -34,7 +34,7 @@ def unchecked_notice() -> Notice:
         title={"fi": "Wilma-häiriö\x0b", "sv": "Störning i Wilma\x1b[31m"},
         summary={"fi": "Tiivistelmä\x00.", "sv": "Sammanfattning\x7f."},
         updates=(Update(Moment(START), "investigating", {"fi": "Selvitämme\x1b[0m."}, {"fi": "Selvitämme\x1b[0m."}),),
-        body_html={"fi": "<p>Teksti\x0c</p>", "sv": "<p>Text\ufffe</p>"},
+        body={"fi": "Teksti\x0c", "sv": "Text\ufffe"},
         published=START,
     )
 
