@@ -9,7 +9,7 @@ from mpass_status import runtime
 from mpass_status.checks.runner import run_round
 from mpass_status.standin.broker import StandinBroker
 from mpass_status.standin.config import write_standin_config
-from mpass_status.web.dates import format_clock
+from mpass_status.web.dates import format_clock, format_moment, same_day
 
 from ..faults.support import refuse
 from ..helpers import CHECK_TIMEOUT, FIXTURE_NOTICES, notices_folder, wait_for, write_incident
@@ -43,6 +43,13 @@ def first_failure(app, component) -> datetime:
 def clock(app, moment, lang) -> str:
     with app.test_request_context(f"/{lang}/"):
         return format_clock(moment, lang)
+
+
+def when(app, moment, lang) -> str:
+    """The headline's form of a time: the clock alone today, with the date on another day (a break begun
+    at 23.03 ends "6.12.2026 klo 0.03")."""
+    with app.test_request_context(f"/{lang}/"):
+        return format_clock(moment, lang) if same_day(moment, datetime.now(UTC)) else format_moment(moment, lang)
 
 
 def healthy_round(app) -> bool:
@@ -168,12 +175,12 @@ def test_a_maintenance_break_says_when_it_began_and_ends_and_links_the_notice(si
     fi, sv = first_lines(site, "fi"), first_lines(site, "sv")
     assert fi.startswith(
         "Huoltokatko: kirjautuminen MPASSid:llä ei välttämättä onnistu katkon aikana."
-        f" Alkaen {clock(site, start, 'fi')}."
-        f" Katkon on määrä päättyä {clock(site, end, 'fi')}."
+        f" Alkaen {when(site, start, 'fi')}."
+        f" Katkon on määrä päättyä {when(site, end, 'fi')}."
     )
     assert sv.startswith(
         "Underhållsavbrott: inloggningen med MPASSid fungerar kanske inte under avbrottet."
-        f" Sedan {clock(site, start, 'sv')}."
+        f" Sedan {when(site, start, 'sv')}."
     )
     assert "Ylläpidon tiedote: Otsikko 2026-12-05-huoltokatko" in fi
     assert "Meddelande från driften: Rubrik 2026-12-05-huoltokatko" in sv
@@ -210,4 +217,4 @@ def test_several_login_methods_are_named_as_the_languages_join_them(site):
     assert sv.startswith(
         "Det går inte att logga in med Wilma- och Microsoft Entra ID-användarkoder; övriga inloggningssätt fungerar."
     )
-    assert fi.count(f"Alkaen {clock(site, start, 'fi')}.") == 1
+    assert fi.count(f"Alkaen {when(site, start, 'fi')}.") == 1
