@@ -76,8 +76,8 @@ def test_production_failing_with_test_answering_says_mpassid_login_fails_since_w
     rounds(site, 3)
     began = first_failure(site, "prod-oidc")
     fi, sv = first_lines(site, "fi"), first_lines(site, "sv")
-    assert fi.startswith(f"Kirjautuminen MPASSid:llä ei onnistu. Alkaen {clock(site, began, 'fi')}.")
-    assert sv.startswith(f"Det går inte att logga in med MPASSid. Sedan {clock(site, began, 'sv')}.")
+    assert fi.startswith(f"Kirjautuminen MPASSid:llä ei onnistu. Alkaen {when(site, began, 'fi')}.")
+    assert sv.startswith(f"Det går inte att logga in med MPASSid. Sedan {when(site, began, 'sv')}.")
     for lang, text in (("fi", fi), ("sv", sv)):
         assert FAULT_IN_MPASSID[lang] in text
         assert IT_SUPPORT[lang] not in text
@@ -128,7 +128,7 @@ def test_one_login_method_missing_is_named_and_the_others_work(site, broker):
     name = broker.vanished_source
     assert fi.startswith(f"Kirjautuminen {name}-tunnuksilla ei onnistu; muut kirjautumistavat toimivat. Alkaen ")
     assert sv.startswith(f"Det går inte att logga in med {name}-användarkoder; övriga inloggningssätt fungerar.")
-    assert clock(site, began, "fi") in fi and IT_SUPPORT["fi"] not in fi
+    assert when(site, began, "fi") in fi and IT_SUPPORT["fi"] not in fi
 
 
 def test_one_protocol_down_names_it_and_the_other_that_works(site, broker):
