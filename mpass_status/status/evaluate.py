@@ -279,8 +279,10 @@ def component_states(component_ids, results_by_component, checks, probe, now) ->
 def apply_notices(states: dict, notices, now) -> dict:
     """Returns states with ongoing incidents and maintenance from staff taking precedence over checks."""
     result = dict(states)
+    # Judged once for the whole archive, not once for each component.
+    under_way = [n for n in notices if n.is_ongoing(now)]
     for component, status in states.items():
-        ongoing = [n for n in notices if component in n.components and n.is_ongoing(now)]
+        ongoing = [n for n in under_way if component in n.components]
         incidents = [n for n in ongoing if n.type == "incident"]
         maintenance = [n for n in ongoing if n.type == "maintenance"]
         if incidents:

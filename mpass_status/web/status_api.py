@@ -122,9 +122,6 @@ def _components(config, live_now, lang, updated):
 
 
 # The notice's time as its page writes it, from the page's own macro.
-_PERIOD = '{% from "_notices.html" import span with context %}{{ span(notice) }}'
-
-
 def _when(moment, tz) -> str | None:
     # A day the record gives without a clock time stays a date ("2020-10-26"), never an invented midnight.
     if moment is None:
@@ -137,7 +134,8 @@ def _period(notice, lang) -> str | None:
     if not notice.start:
         return None
     with force_locale(lang):
-        html = current_app.jinja_env.from_string(_PERIOD).render(notice=notice, lang=lang)
+        # A template file, compiled once: from_string compiled it anew for every notice of every answer.
+        html = current_app.jinja_env.get_template("_period.html").render(notice=notice, lang=lang)
     return Markup(html).striptags()
 
 
@@ -266,7 +264,7 @@ def _made(now) -> dict:
 def _build_summary(now, lang):
     config, notices = runtime.config(), runtime.notices().notices
     live_now = live_status(now, notices)
-    moments = [live_now.last_round] + [n.updated for n in notices if n.updated <= now]
+    moments = [live_now.last_round] + [at for at in (n.updated for n in notices) if at <= now]
     updated = max((m for m in moments if m), default=None)
     components = _components(config, live_now, lang, updated)
 
@@ -276,10 +274,24 @@ def _build_summary(now, lang):
     # Newest first by when each began, the check-found outages of the past among the staff incidents.
     past = [(datetime.fromisoformat(k["began"]), k) for k in kept if not now_fault or k["id"] != now_fault["id"]]
 
-    def shown(kept):
+    def shown(found):
         # Only the first LIMIT are rendered: an archive of thousands must not cost thousands of renders.
-        first = itertools.islice((n for n in notices if kept(n)), LIMIT)
-        return [_notice_json(n, config, lang, components, now) for n in first]
+        return [_notice_json(n, config, lang, components, now) for n in itertools.islice(found, LIMIT)]
+
+    # One pass over the archive sorts out what the lists below show, each notice's state judged once.
+    ongoing_incidents, maintenances, scheduled, upcoming, active = [], [], [], [], []
+    for n in notices:
+        if n.type == "incident" and n.is_ongoing(now):
+            ongoing_incidents.append(n)
+        elif n.type == "maintenance" and not n.cancelled:
+            maintenances.append(n)
+            ahead, under_way = n.is_upcoming(now), n.is_ongoing(now)
+            if ahead or under_way:
+                scheduled.append(n)
+            if ahead:
+                upcoming.append(n)
+            if under_way:
+                active.append(n)
 
     status = {
         "indicator": live_now.indicator,
@@ -290,21 +302,19 @@ def _build_summary(now, lang):
         "mpass_cause": live_now.cause,
         "mpass_checks_available": not live_now.checks_unavailable,
     }
-    # By id: comparing whole notices over a long archive is quadratic.
-    maintenance = {n.id for n in notices if n.type == "maintenance" and not n.cancelled}
     return {
         # The time the page states ("Päivitetty … klo 9.37", to the minute), not the newest notice's or round's;
         # beyond Statuspage, when this answer was made and until when it may be trusted (a copy that stopped).
         "page": _page(config, lang, now.replace(second=0, microsecond=0)) | _made(now),
         "components": components,
-        "incidents": checks + shown(lambda n: n.type == "incident" and n.is_ongoing(now)),
-        "scheduled_maintenances": shown(lambda n: n.id in maintenance and (n.is_ongoing(now) or n.is_upcoming(now))),
+        "incidents": checks + shown(ongoing_incidents),
+        "scheduled_maintenances": shown(scheduled),
         "status": status,
         # What the other endpoints list, built here once.
         "_all_incidents": (checks + _merged(past, notices, config, lang, components, now))[:LIMIT],
-        "_all_maintenances": shown(lambda n: n.id in maintenance),
-        "_upcoming": shown(lambda n: n.id in maintenance and n.is_upcoming(now)),
-        "_active": shown(lambda n: n.id in maintenance and n.is_ongoing(now)),
+        "_all_maintenances": shown(maintenances),
+        "_upcoming": shown(upcoming),
+        "_active": shown(active),
     }
 
 
