@@ -206,8 +206,10 @@ def latency_while_broker_hangs(folder: Path, tmp: Path, seconds: int) -> dict:
             args = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "app:create_app()"]
             with process(args, env=env):
                 wait_for(f"http://127.0.0.1:{port}/fi/", 120)
+                warm(f"http://127.0.0.1:{port}/fi/")
                 # Rounds run (against the hanging broker, wait) while wrk runs. Eight connections load the
-                # server without queueing requests behind its four handlers, so p99 is the page's own.
+                # server without queueing requests behind its eight handlers (2 workers × 4 threads), so p99 is
+                # the page's own.
                 figures[label] = wrk(f"http://127.0.0.1:{port}/fi/", seconds, connections=8)
     return figures
 
