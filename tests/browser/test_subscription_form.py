@@ -83,3 +83,18 @@ def test_the_form_with_its_mistake_told_has_no_axe_violations(axe_page, mail_url
     for scheme in ("light", "dark"):
         axe_page.emulate_media(color_scheme=scheme)
         assert violations(axe_page) == [], scheme
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_webhook_form_and_its_mistakes_told_have_no_axe_violations(axe_page, mail_url, lang):
+    """The webhook form of service providers' systems, as a person sees it and with both fields refused."""
+    check(axe_page, f"{mail_url}/{lang}/subscribe/webhook/")
+    axe_page.locator("#url").fill("http://127.0.0.1/koukku")
+    axe_page.locator("#owner").fill("ei osoite")
+    axe_page.locator("form.subscription button[type=submit]").click()
+    assert axe_page.locator("#url[aria-invalid=true]").count() == 1
+    assert axe_page.locator("#owner[aria-invalid=true]").count() == 1
+    axe_page.add_script_tag(path=str(AXE))
+    for scheme in ("light", "dark"):
+        axe_page.emulate_media(color_scheme=scheme)
+        assert violations(axe_page) == [], scheme
