@@ -1,6 +1,6 @@
 """The record of news: every event a reader of the notices should hear of, with the moment it was published.
 
-The contract (read by the feeds, the calendars, the status API and the notifications of issue 24):
+The contract (read by the feeds, the calendars, the status API and the e-mail and webhook notifications):
 
 - `NewsEvent`: one event. `id` is stable and unique (the same on every worker, clone and restart, never reused):
   `<notice id>/published`, `<notice id>/update/<update key>` (an update or a resolution),
