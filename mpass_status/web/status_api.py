@@ -121,7 +121,6 @@ def _components(config, live_now, lang, updated):
     return rows
 
 
-# The notice's time as its page writes it, from the page's own macro.
 def _when(moment, tz) -> str | None:
     # A day the record gives without a clock time stays a date ("2020-10-26"), never an invented midnight.
     if moment is None:
@@ -134,7 +133,7 @@ def _period(notice, lang) -> str | None:
     if not notice.start:
         return None
     with force_locale(lang):
-        # A template file, compiled once: from_string compiled it anew for every notice of every answer.
+        # The page's own macro, from a template file compiled once (from_string compiled it for every notice).
         html = current_app.jinja_env.get_template("_period.html").render(notice=notice, lang=lang)
     return Markup(html).striptags()
 
