@@ -1,5 +1,6 @@
-"""A reader without script gets no refresh and no age warning from refresh.js: the exported front page itself
-says when it was made and that it does not update itself, right under the headline, in the reader's language."""
+"""A reader without script gets no refresh and no age warning from refresh.js: the exported front page (right
+under the headline) and component pages say themselves when they were made and that they do not update
+themselves, in the reader's language."""
 
 import re
 
@@ -49,9 +50,27 @@ def test_without_script_the_copy_says_when_it_was_made_and_to_reload(folder, bro
         context.close()
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_without_script_a_component_page_says_when_it_was_made_and_to_reload(folder, browser, lang):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        with folder.serving() as base:
+            page.goto(f"{base}/{lang}/components/prod-oidc/")
+            note = page.locator("main .copy-note")
+            expect(note).to_be_visible()
+            expect(note).to_contain_text(NOTE[lang])
+            expect(note).to_contain_text(re.compile(UPDATED[lang]))
+    finally:
+        context.close()
+
+
 def test_with_script_the_note_is_not_shown_as_refresh_js_tells_the_age(folder, page):
     with folder.serving() as base:
         page.goto(f"{base}/fi/")
         expect(page.locator(".overall .updated")).to_be_visible()
         assert page.locator(".copy-note").count() == 0
+        assert NOTE["fi"] not in page.locator("main").inner_text()
+        page.goto(f"{base}/fi/components/prod-oidc/")
+        expect(page.locator("main h1")).to_be_visible()
         assert NOTE["fi"] not in page.locator("main").inner_text()
