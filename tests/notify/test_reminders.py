@@ -63,8 +63,10 @@ def test_a_reminder_a_day_ahead_threads_with_the_announcement_and_comes_once(mai
     _, start = maintenance(app, 30)
     send(app)
     (announcement,) = smtp.handler.to("muistaja@koulu.example")[1:]
-    # More than a day ahead: nothing yet.
-    assert at(app, start - 25 * HOUR) == 0
+    # More than a day ahead: no reminder yet. (The Swedish daily subscriber's morning digest of the announcement
+    # may come at any of these passes, by the hour the test runs at: reminders are counted, not all e-mails.)
+    at(app, start - 25 * HOUR)
+    assert reminders(smtp, "muistaja@koulu.example") == reminders(smtp, "paminn@skola.example") == []
     at(app, start - 24 * HOUR + 60)
     (reminder,) = reminders(smtp, "muistaja@koulu.example")
     start_text = datetime.fromtimestamp(start, HELSINKI).strftime("%-d.%-m.%Y klo %-H.%M")
@@ -77,9 +79,9 @@ def test_a_reminder_a_day_ahead_threads_with_the_announcement_and_comes_once(mai
     assert swedish["Subject"].startswith("Påminnelse om underhållsavbrottet som börjar ")
     assert "Det här underhållsavbrottet börjar" in text_of(swedish)
     assert reminders(smtp, "eimuistutusta@koulu.example") == reminders(smtp, "hairiot@koulu.example") == []
-    # Later passes, and a sender started again on the same database, remind nobody again (the Swedish daily
-    # subscriber's morning digest of the announcement may come meanwhile).
-    assert at(app, start - 23 * HOUR) == 0
+    # Later passes, and a sender started again on the same database, remind nobody again.
+    at(app, start - 23 * HOUR)
+    assert len(reminders(smtp, "muistaja@koulu.example")) == len(reminders(smtp, "paminn@skola.example")) == 1
     Sender(app, store_of(app), clock=lambda: start - HOUR).once()
     assert len(reminders(smtp, "muistaja@koulu.example")) == len(reminders(smtp, "paminn@skola.example")) == 1
 
