@@ -65,7 +65,7 @@ class Freshness:
 
 
 class PerSecond:
-    """Keeps one value per name, computed again once per second, notices version, probe round and key.
+    """Keeps one value per name and key, computed again once per second, notices version and probe round.
 
     What every live page derives from the whole archive and the newest round is then computed once for the
     dozens of pages rendered after a round, not once per page. One thread computes a name at a time: at the
@@ -75,29 +75,30 @@ class PerSecond:
 
     def __init__(self, freshness: Freshness):
         self.freshness = freshness
-        # Each name's (key, value) pair is replaced whole, so a reader never sees half of one.
-        self._kept: dict[str, tuple[tuple, object]] = {}
-        self._computing: dict[str, threading.Lock] = {}
+        # Each (name, key)'s (versions and second, value) pair is replaced whole, so a reader never sees half of one.
+        self._kept: dict[tuple, tuple[tuple, object]] = {}
+        self._computing: dict[tuple, threading.Lock] = {}
         self._locks = threading.Lock()
 
     def get(self, name: str, now: datetime, compute: Callable[[], object], *key):
-        """Returns compute() as computed for this second of now, these versions and key (one kept per name)."""
-        versions, second = (*self.freshness.version(), *key), int(now.timestamp())
-        kept = self._kept.get(name)
+        """Returns compute() as computed for this second of now, these versions and key (one kept per name and key:
+        a live export renders the Finnish and Swedish answers in turn, and each would evict the other)."""
+        slot, versions, second = (name, *key), self.freshness.version(), int(now.timestamp())
+        kept = self._kept.get(slot)
         if kept is not None and kept[0] == (versions, second):
             return kept[1]
         with self._locks:
-            computing = self._computing.setdefault(name, threading.Lock())
+            computing = self._computing.setdefault(slot, threading.Lock())
         # Only the second has turned: a value a second old is as good as new to every page but the one renewing it.
         turned = kept is not None and kept[0][0] == versions and 0 < second - kept[0][1] <= 1
         if not computing.acquire(blocking=not turned):
             return kept[1]
         try:
-            kept = self._kept.get(name)
+            kept = self._kept.get(slot)
             if kept is not None and kept[0] == (versions, second):
                 return kept[1]
             found = compute()
-            self._kept[name] = ((versions, second), found)
+            self._kept[slot] = ((versions, second), found)
             return found
         finally:
             computing.release()

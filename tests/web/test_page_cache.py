@@ -225,32 +225,42 @@ def test_the_newest_round_is_read_by_one_thread_while_the_others_take_the_last_r
 
 def test_a_value_kept_per_second_is_computed_by_one_thread(app):
     memo, computed = runtime.state(app).memo, []
-    entered, opened = threading.Event(), threading.Event()
     second = datetime(2026, 12, 5, 12, 0, 0, tzinfo=UTC)
+    later = second + timedelta(seconds=1)
 
-    def compute(value, hold=False):
+    def compute(value, hold: tuple[threading.Event, threading.Event] | None = None):
         def run():
             computed.append(value)
             if hold:
+                entered, opened = hold
                 entered.set()
                 opened.wait(30)
             return value
 
         return run
 
-    later = second + timedelta(seconds=1)
     assert memo.get("test", second, compute("first"), "x") == "first"
     with ThreadPoolExecutor(2) as pool:
-        renewing = pool.submit(memo.get, "test", later, compute("second", hold=True), "y")
-        assert entered.wait(30)
+        held = threading.Event(), threading.Event()
+        renewing = pool.submit(memo.get, "test", later, compute("second", hold=held), "x")
+        assert held[0].wait(30)
         # Another thread computes: where only the second turned, the previous second's value is given at once.
         assert memo.get("test", later, compute("again"), "x") == "first"
-        # Where the value is the one being computed, it is waited for rather than computed twice.
+        held[1].set()
+        assert renewing.result(30) == "second"
+
+        # Where there is no value to give yet (here a key not computed before), the one being computed is waited
+        # for rather than computed twice.
+        held = threading.Event(), threading.Event()
+        first_of_y = pool.submit(memo.get, "test", later, compute("third", hold=held), "y")
+        assert held[0].wait(30)
         waiting = pool.submit(memo.get, "test", later, compute("twice"), "y")
         assert not wait_for(waiting.done, timeout=0.3)
-        opened.set()
-        assert renewing.result(30) == waiting.result(30) == "second"
-    assert computed == ["first", "second"]
+        held[1].set()
+        assert first_of_y.result(30) == waiting.result(30) == "third"
+    # One value is kept per key: computing "y" (the other language's answer, say) did not evict "x".
+    assert memo.get("test", later, compute("evicted"), "x") == "second"
+    assert computed == ["first", "second", "third"]
 
 
 def test_a_request_does_not_wait_while_another_checks_the_notices_folder(app):
