@@ -30,39 +30,40 @@ def folder(tmp_path_factory):
     return Folder(export.root)
 
 
-@pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_without_script_the_copy_says_when_it_was_made_and_to_reload(folder, browser, lang):
+@pytest.fixture
+def no_script(folder, browser):
+    """Yields a page of a browser with script switched off and the export's base URL."""
     context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=False)
-    page = context.new_page()
     try:
         with folder.serving() as base:
-            page.goto(f"{base}/{lang}/")
-            overall = page.locator(".overall")
-            # The date and the clock time, not the clock alone: a copy may be read days later.
-            expect(overall.locator(".updated")).to_have_text(re.compile(UPDATED[lang]))
-            note = overall.locator(".copy-note")
-            expect(note).to_be_visible()
-            expect(note).to_contain_text(NOTE[lang])
-            # Right after the time, above the rest of the page.
-            texts = [" ".join(t.split()) for t in overall.locator("p").all_inner_texts()]
-            assert texts.index(note.inner_text()) == texts.index(overall.locator(".updated").inner_text()) + 1
+            yield context.new_page(), base
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_without_script_a_component_page_says_when_it_was_made_and_to_reload(folder, browser, lang):
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        with folder.serving() as base:
-            page.goto(f"{base}/{lang}/components/prod-oidc/")
-            note = page.locator("main .copy-note")
-            expect(note).to_be_visible()
-            expect(note).to_contain_text(NOTE[lang])
-            expect(note).to_contain_text(re.compile(UPDATED[lang]))
-    finally:
-        context.close()
+def test_without_script_the_copy_says_when_it_was_made_and_to_reload(no_script, lang):
+    page, base = no_script
+    page.goto(f"{base}/{lang}/")
+    overall = page.locator(".overall")
+    # The date and the clock time, not the clock alone: a copy may be read days later.
+    expect(overall.locator(".updated")).to_have_text(re.compile(UPDATED[lang]))
+    note = overall.locator(".copy-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(NOTE[lang])
+    # Right after the time, above the rest of the page.
+    texts = [" ".join(t.split()) for t in overall.locator("p").all_inner_texts()]
+    assert texts.index(note.inner_text()) == texts.index(overall.locator(".updated").inner_text()) + 1
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_without_script_a_component_page_says_when_it_was_made_and_to_reload(no_script, lang):
+    page, base = no_script
+    page.goto(f"{base}/{lang}/components/prod-oidc/")
+    note = page.locator("main .copy-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(NOTE[lang])
+    expect(note).to_contain_text(re.compile(UPDATED[lang]))
 
 
 def test_with_script_the_note_is_not_shown_as_refresh_js_tells_the_age(folder, page):
