@@ -68,8 +68,8 @@ test: setup-dev system-packages
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The inner loop: lint and every test but the slow groups (fault injection, browsers, the PostgreSQL
-# engine, the few tests marked `slow`), in under a minute; `make test` runs them all, one after another,
-# as CI does. Two pytest workers a core: many tests wait on loopback servers and real timeouts, and the
+# engine, the few tests marked `slow`), in under a minute; `make test` runs them all (fault tests one at a
+# time in their groups), as CI does. Two pytest workers a core: many tests wait on loopback servers and real timeouts, and the
 # other worker keeps the core busy meanwhile (on 2 cores 55 s against 75 s with one a core).
 QUICK_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test-quick: setup-dev

@@ -68,7 +68,7 @@ class PerSecond:
     """Keeps one value per name and key, computed again once per second, notices version and probe round.
 
     What every live page derives from the whole archive and the newest round is then computed once for the
-    dozens of pages rendered after a round, not once per page. One thread computes a name at a time: at the
+    dozens of pages rendered after a round, not once per page. One thread computes a name and key at a time: at the
     turn of a second the others take the previous second's value; after a change of version or key they wait
     for the new one, which they need, rather than compute it again.
     """
